@@ -1,0 +1,74 @@
+namespace OciRegistry.Storage;
+
+/// <summary>
+/// A path-addressed object store: the only thing a storage driver implements. It knows nothing of OCI;
+/// the registry maps its concepts to paths (see <c>RegistryLayout</c> in OciRegistry.Server).
+/// </summary>
+/// <remarks>
+/// Paths are relative, use <c>/</c> as separator, and contain only the characters
+/// <c>[A-Za-z0-9._:@-]</c> in non-empty segments (never <c>.</c> or <c>..</c>). A driver throws
+/// <see cref="InvalidStorePathException"/> for anything else. "Directories" are implied by paths, as in
+/// object storage: a directory exists while any object lies under it.
+/// </remarks>
+public interface IBlobStore
+{
+    /// <summary>Returns the size and version of the object at <paramref name="path"/>, or <c>null</c> when none exists.</summary>
+    Task<BlobInfo?> GetInfoAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Opens the object for reading from <paramref name="offset"/>; at most <paramref name="length"/> bytes when given.
+    /// An offset at or past the end gives an empty stream.
+    /// </summary>
+    /// <exception cref="StorePathNotFoundException">No object exists at <paramref name="path"/>.</exception>
+    Task<Stream> OpenReadAsync(string path, long offset = 0, long? length = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes a whole object from <paramref name="content"/>, replacing any existing one. The object becomes
+    /// visible fully or not at all: a failed or cancelled write leaves the previous state.
+    /// </summary>
+    Task WriteAsync(string path, Stream content, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends <paramref name="content"/> to the appendable object at <paramref name="path"/>, creating it when
+    /// <paramref name="offset"/> is 0. Any process may continue an append another one started.
+    /// </summary>
+    /// <param name="path">Path of the appendable object.</param>
+    /// <param name="offset">The length the caller believes the object has; the append is refused otherwise.</param>
+    /// <param name="content">The bytes to append, read to their end.</param>
+    /// <param name="cancellationToken">Cancels the append; the object then keeps a length between the old and the new one.</param>
+    /// <returns>The new length of the appendable object.</returns>
+    /// <exception cref="StoreConflictException">The object's length is not <paramref name="offset"/>, or another append is running.</exception>
+    Task<long> AppendAsync(string path, long offset, Stream content, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the current length of the appendable object at <paramref name="path"/>, or <c>null</c> when none was started.</summary>
+    Task<long?> GetAppendedLengthAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Seals the appendable object at <paramref name="path"/> into an ordinary object at the same path, readable with
+    /// <see cref="OpenReadAsync"/>. Before this call, appended bytes need not be readable.
+    /// </summary>
+    Task CompleteAppendAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Lists the direct children of the directory <paramref name="directoryPath"/> (objects and sub-directories),
+    /// in no particular order. A directory that does not exist has no children.
+    /// </summary>
+    IAsyncEnumerable<StoreEntry> ListAsync(string directoryPath, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the object at <paramref name="path"/>, or everything under it when it is a directory, including unfinished appends.</summary>
+    /// <returns><c>true</c> when anything was deleted.</returns>
+    Task<bool> DeleteAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves the object at <paramref name="sourcePath"/> to <paramref name="destinationPath"/>, replacing any object there.
+    /// Readers of the destination see the old or the new object, never a partial one.
+    /// </summary>
+    /// <exception cref="StorePathNotFoundException">No object exists at <paramref name="sourcePath"/>.</exception>
+    Task MoveAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns a time-limited URL from which a plain HTTP client can download the object directly, or <c>null</c>
+    /// when the driver does not offer one (the registry then streams the bytes itself).
+    /// </summary>
+    Task<Uri?> GetDownloadUriAsync(string path, TimeSpan lifetime, CancellationToken cancellationToken = default);
+}

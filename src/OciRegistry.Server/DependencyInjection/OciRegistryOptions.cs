@@ -1,0 +1,17 @@
+namespace OciRegistry.DependencyInjection;
+
+/// <summary>Settings of the registry engine and its HTTP API (the <c>OciRegistry</c> configuration section).</summary>
+public sealed class OciRegistryOptions
+{
+    /// <summary>The default largest manifest accepted: 4 MiB, the size the distribution spec asks registries to support.</summary>
+    public const int DefaultMaxManifestBytes = 4 * 1024 * 1024;
+
+    /// <summary>Storage settings shared by all drivers (<c>OciRegistry:Storage</c>).</summary>
+    public OciRegistryStorageOptions Storage { get; set; } = new();
+
+    /// <summary>HTTP settings (<c>OciRegistry:Http</c>).</summary>
+    public OciRegistryHttpOptions Http { get; set; } = new();
+
+    /// <summary>Largest manifest accepted, in bytes; larger ones are refused with 413.</summary>
+    public int MaxManifestBytes { get; set; } = DefaultMaxManifestBytes;
+}

@@ -1,0 +1,78 @@
+using OciRegistry.Content;
+
+namespace OciRegistry.Storage;
+
+/// <summary>
+/// Every storage path the registry uses, in one place. The layout is the CNCF distribution registry's
+/// (<c>docker/registry/v2/...</c>), so OciRegistry and the Go registry can serve each other's storage.
+/// Paths of our own (referrers) sit in folders whose names start with an underscore, which the Go registry
+/// ignores and which no repository name can take.
+/// </summary>
+internal static class RegistryLayout
+{
+    /// <summary>Root of all registry data inside the driver's root.</summary>
+    public const string Root = "docker/registry/v2";
+
+    /// <summary>Folder holding every repository.</summary>
+    public const string RepositoriesRoot = Root + "/repositories";
+
+    /// <summary>Folder holding every blob, by algorithm.</summary>
+    public const string BlobsRoot = Root + "/blobs";
+
+    /// <summary>Name of the folder that marks a directory as a repository with manifests.</summary>
+    public const string ManifestsFolder = "_manifests";
+
+    /// <summary>Name of the folder holding a repository's layer links.</summary>
+    public const string LayersFolder = "_layers";
+
+    /// <summary>Name of the folder holding a repository's uploads.</summary>
+    public const string UploadsFolder = "_uploads";
+
+    public static string BlobDirectory(Digest digest) =>
+        $"{BlobsRoot}/{digest.Algorithm}/{digest.Encoded[..2]}/{digest.Encoded}";
+
+    /// <summary>The content of a blob (layers, configs and manifests alike).</summary>
+    public static string BlobData(Digest digest) => BlobDirectory(digest) + "/data";
+
+    public static string Repository(RepositoryName name) => $"{RepositoriesRoot}/{name.Value}";
+
+    public static string Layers(RepositoryName name) => $"{Repository(name)}/{LayersFolder}";
+
+    /// <summary>Presence of this link makes a blob part of a repository.</summary>
+    public static string LayerLink(RepositoryName name, Digest digest) =>
+        $"{Layers(name)}/{digest.Algorithm}/{digest.Encoded}/link";
+
+    public static string Manifests(RepositoryName name) => $"{Repository(name)}/{ManifestsFolder}";
+
+    /// <summary>Presence of this link makes a manifest part of a repository.</summary>
+    public static string ManifestRevisionLink(RepositoryName name, Digest digest) =>
+        $"{Manifests(name)}/revisions/{digest.Algorithm}/{digest.Encoded}/link";
+
+    public static string Tags(RepositoryName name) => $"{Manifests(name)}/tags";
+
+    public static string Tag(RepositoryName name, Tag tag) => $"{Tags(name)}/{tag.Value}";
+
+    /// <summary>The manifest a tag points at now.</summary>
+    public static string TagCurrentLink(RepositoryName name, Tag tag) => $"{Tag(name, tag)}/current/link";
+
+    /// <summary>Every manifest a tag ever pointed at (kept by distribution for its garbage collector).</summary>
+    public static string TagIndexLink(RepositoryName name, Tag tag, Digest digest) =>
+        $"{Tag(name, tag)}/index/{digest.Algorithm}/{digest.Encoded}/link";
+
+    public static string Uploads(RepositoryName name) => $"{Repository(name)}/{UploadsFolder}";
+
+    public static string Upload(RepositoryName name, string uploadId) => $"{Uploads(name)}/{uploadId}";
+
+    /// <summary>The appendable object receiving an upload's bytes.</summary>
+    public static string UploadData(RepositoryName name, string uploadId) => $"{Upload(name, uploadId)}/data";
+
+    /// <summary>When the upload started (RFC 3339); its presence makes the upload exist.</summary>
+    public static string UploadStartedAt(RepositoryName name, string uploadId) => $"{Upload(name, uploadId)}/startedat";
+
+    /// <summary>Referrers of a subject: one link per manifest whose <c>subject</c> is that digest (not in distribution's layout).</summary>
+    public static string Referrers(RepositoryName name, Digest subject) =>
+        $"{Repository(name)}/_referrers/subjects/{subject.Algorithm}/{subject.Encoded}";
+
+    public static string ReferrerLink(RepositoryName name, Digest subject, Digest referrer) =>
+        $"{Referrers(name, subject)}/{referrer.Algorithm}/{referrer.Encoded}/link";
+}
