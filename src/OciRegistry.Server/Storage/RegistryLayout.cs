@@ -39,14 +39,18 @@ internal static class RegistryLayout
     public static string Layers(RepositoryName name) => $"{Repository(name)}/{LayersFolder}";
 
     /// <summary>Presence of this link makes a blob part of a repository.</summary>
-    public static string LayerLink(RepositoryName name, Digest digest) =>
-        $"{Layers(name)}/{digest.Algorithm}/{digest.Encoded}/link";
+    public static string LayerLink(RepositoryName name, Digest digest) => LayerDirectory(name, digest) + "/link";
+
+    public static string LayerDirectory(RepositoryName name, Digest digest) =>
+        $"{Layers(name)}/{digest.Algorithm}/{digest.Encoded}";
 
     public static string Manifests(RepositoryName name) => $"{Repository(name)}/{ManifestsFolder}";
 
     /// <summary>Presence of this link makes a manifest part of a repository.</summary>
-    public static string ManifestRevisionLink(RepositoryName name, Digest digest) =>
-        $"{Manifests(name)}/revisions/{digest.Algorithm}/{digest.Encoded}/link";
+    public static string ManifestRevisionLink(RepositoryName name, Digest digest) => ManifestRevision(name, digest) + "/link";
+
+    public static string ManifestRevision(RepositoryName name, Digest digest) =>
+        $"{Manifests(name)}/revisions/{digest.Algorithm}/{digest.Encoded}";
 
     public static string Tags(RepositoryName name) => $"{Manifests(name)}/tags";
 
@@ -73,6 +77,8 @@ internal static class RegistryLayout
     public static string Referrers(RepositoryName name, Digest subject) =>
         $"{Repository(name)}/_referrers/subjects/{subject.Algorithm}/{subject.Encoded}";
 
-    public static string ReferrerLink(RepositoryName name, Digest subject, Digest referrer) =>
-        $"{Referrers(name, subject)}/{referrer.Algorithm}/{referrer.Encoded}/link";
+    public static string ReferrerLink(RepositoryName name, Digest subject, Digest referrer) => ReferrerDirectory(name, subject, referrer) + "/link";
+
+    public static string ReferrerDirectory(RepositoryName name, Digest subject, Digest referrer) =>
+        $"{Referrers(name, subject)}/{referrer.Algorithm}/{referrer.Encoded}";
 }

@@ -1,0 +1,18 @@
+namespace OciRegistry.Host;
+
+/// <summary>Picks the storage driver named by <c>OciRegistry:Storage:Driver</c>.</summary>
+internal static class StorageDriverSelection
+{
+    public static IOciRegistryBuilder AddStorageDriverFromConfiguration(this IOciRegistryBuilder registry, IConfigurationSection storage)
+    {
+        var driver = storage["Driver"];
+        switch (string.IsNullOrWhiteSpace(driver) ? "filesystem" : driver.Trim().ToLowerInvariant())
+        {
+            case "filesystem":
+                return registry.AddFileSystemBlobStore(storage.GetSection("FileSystem"));
+            default:
+                throw new InvalidOperationException(
+                    $"OciRegistry:Storage:Driver is '{driver}'; this host knows: filesystem.");
+        }
+    }
+}

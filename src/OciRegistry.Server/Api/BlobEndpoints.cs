@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Http;
+using OciRegistry.Content;
+using OciRegistry.Engine;
+using OciRegistry.Engine.Blobs;
+using OciRegistry.Errors;
+using Microsoft.Extensions.Options;
+using OciRegistry.DependencyInjection;
+
+namespace OciRegistry.Api;
+
+/// <summary><c>GET|HEAD|DELETE /v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>.</summary>
+internal sealed class BlobEndpoints(BlobService blobs, IOptions<OciRegistryOptions> options)
+{
+    private const int CopyBufferSize = 1 << 20;
+
+    public async Task GetAsync(HttpContext context, RegistryRoute route)
+    {
+        var digest = ParseDigest(route.Argument);
+        var cancellationToken = context.RequestAborted;
+        var length = await blobs.GetLengthAsync(route.Name, digest, cancellationToken).ConfigureAwait(false)
+            ?? throw new OciRegistryException(OciErrorCode.BlobUnknown, detail: new { digest = digest.ToString() });
+
+        var response = context.Response;
+        response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
+        response.Headers.ETag = $"\"{digest}\"";
+        response.Headers.AcceptRanges = "bytes";
+        response.Headers.CacheControl = "max-age=31536000";
+        response.ContentType = MediaTypes.OctetStream;
+
+        var range = HttpRanges.ParseRange(context.Request.Headers.Range, length);
+        if (range is { Satisfiable: false })
+        {
+            throw new OciRegistryException(OciErrorCode.RangeInvalid, $"the blob has {length} bytes")
+            {
+                Headers = new Dictionary<string, string> { ["Content-Range"] = $"bytes */{length}" },
+            };
+        }
+
+        var start = range?.Start ?? 0;
+        var count = range?.Length ?? length;
+        if (range is not null)
+        {
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.ContentRange = $"bytes {start}-{start + count - 1}/{length}";
+        }
+
+        response.ContentLength = count;
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
+
+        await using var content = await blobs.OpenReadAsync(digest, start, count, cancellationToken).ConfigureAwait(false);
+        await content.CopyToAsync(response.Body, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAsync(HttpContext context, RegistryRoute route)
+    {
+        EnsureDeleteEnabled(options.Value);
+        var digest = ParseDigest(route.Argument);
+        await blobs.DeleteAsync(route.Name, digest, context.RequestAborted).ConfigureAwait(false);
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        context.Response.ContentLength = 0;
+    }
+
+    public static void EnsureDeleteEnabled(OciRegistryOptions options)
+    {
+        if (!options.Storage.DeleteEnabled)
+        {
+            throw new OciRegistryException(OciErrorCode.Unsupported, "deletes are disabled on this registry");
+        }
+    }
+
+    public static Digest ParseDigest(string? text) =>
+        Digest.TryParse(text, out var digest)
+            ? digest
+            : throw new OciRegistryException(OciErrorCode.DigestInvalid, $"'{text}' is not a valid sha256 or sha512 digest");
+}

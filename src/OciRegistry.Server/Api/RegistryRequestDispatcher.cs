@@ -1,0 +1,125 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using OciRegistry.Engine;
+using OciRegistry.Errors;
+using OciRegistry.Storage;
+
+namespace OciRegistry.Api;
+
+/// <summary>
+/// The one endpoint behind <c>/v2/{**path}</c>: parses the path (repository names contain slashes, which
+/// route templates cannot express), sends the request to the endpoint class of its spec area, and turns every
+/// failure into the OCI error JSON.
+/// </summary>
+internal sealed partial class RegistryRequestDispatcher(
+    BlobEndpoints blobEndpoints,
+    UploadEndpoints uploadEndpoints,
+    ManifestEndpoints manifestEndpoints,
+    ListingEndpoints listingEndpoints,
+    ILogger<RegistryRequestDispatcher> logger)
+{
+    private const string V2Prefix = "/v2/";
+
+    /// <summary>Answers <c>GET /v2/</c>: the API version check every client starts with.</summary>
+    public static Task HandleVersionCheckAsync(HttpContext context)
+    {
+        context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.ContentLength = 2;
+        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.WriteAsync("{}");
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+        try
+        {
+            var path = context.Request.Path.Value ?? string.Empty;
+            var route = path.StartsWith(V2Prefix, StringComparison.Ordinal) ? RegistryRoute.Parse(path[V2Prefix.Length..]) : null;
+            if (route is null)
+            {
+                await OciErrorResponse.WriteAsync(context, OciErrorCode.Unsupported, "no such registry endpoint", statusCode: StatusCodes.Status404NotFound).ConfigureAwait(false);
+                return;
+            }
+
+            await DispatchAsync(context, route).ConfigureAwait(false);
+        }
+        catch (OciRegistryException e)
+        {
+            await OciErrorResponse.WriteAsync(context, e).ConfigureAwait(false);
+        }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is nobody to answer.
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own refusals: a body shorter than Content-Length, a malformed chunked body.
+            await OciErrorResponse.WriteAsync(context, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? OciErrorCode.SizeInvalid : OciErrorCode.BlobUploadInvalid,
+                e.Message, statusCode: e.StatusCode).ConfigureAwait(false);
+        }
+        catch (InvalidStorePathException e)
+        {
+            await OciErrorResponse.WriteAsync(context, OciErrorCode.NameInvalid, e.Message).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogUnexpected(logger, e, context.Request.Method, context.Request.Path.Value);
+            await OciErrorResponse.WriteAsync(context, OciErrorCode.Unknown, "the registry failed to serve this request; see its log").ConfigureAwait(false);
+        }
+    }
+
+    private Task DispatchAsync(HttpContext context, RegistryRoute route)
+    {
+        var method = context.Request.Method;
+        var isGet = HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
+        switch (route.Kind)
+        {
+            case RegistryRouteKind.Catalog when HttpMethods.IsGet(method):
+                return listingEndpoints.ListRepositoriesAsync(context);
+            case RegistryRouteKind.TagList when HttpMethods.IsGet(method):
+                return listingEndpoints.ListTagsAsync(context, route);
+            case RegistryRouteKind.Referrers when HttpMethods.IsGet(method):
+                return listingEndpoints.ListReferrersAsync(context, route);
+            case RegistryRouteKind.Manifest when isGet:
+                return manifestEndpoints.GetAsync(context, route);
+            case RegistryRouteKind.Manifest when HttpMethods.IsPut(method):
+                DisableBodySizeLimit(context);
+                return manifestEndpoints.PutAsync(context, route);
+            case RegistryRouteKind.Manifest when HttpMethods.IsDelete(method):
+                return manifestEndpoints.DeleteAsync(context, route);
+            case RegistryRouteKind.Blob when isGet:
+                return blobEndpoints.GetAsync(context, route);
+            case RegistryRouteKind.Blob when HttpMethods.IsDelete(method):
+                return blobEndpoints.DeleteAsync(context, route);
+            case RegistryRouteKind.UploadStart when HttpMethods.IsPost(method):
+                DisableBodySizeLimit(context);
+                return uploadEndpoints.StartAsync(context, route);
+            case RegistryRouteKind.Upload when HttpMethods.IsGet(method):
+                return uploadEndpoints.GetStatusAsync(context, route);
+            case RegistryRouteKind.Upload when HttpMethods.IsPatch(method):
+                DisableBodySizeLimit(context);
+                return uploadEndpoints.PatchAsync(context, route);
+            case RegistryRouteKind.Upload when HttpMethods.IsPut(method):
+                DisableBodySizeLimit(context);
+                return uploadEndpoints.PutAsync(context, route);
+            case RegistryRouteKind.Upload when HttpMethods.IsDelete(method):
+                return uploadEndpoints.CancelAsync(context, route);
+            default:
+                throw new OciRegistryException(OciErrorCode.Unsupported, $"{method} is not supported on this endpoint");
+        }
+    }
+
+    /// <summary>Blobs have no size limit: they stream to storage. Manifests enforce their own limit while reading.</summary>
+    private static void DisableBodySizeLimit(HttpContext context)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = null;
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unexpected failure serving {Method} {Path}")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string? path);
+}

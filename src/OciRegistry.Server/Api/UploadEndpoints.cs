@@ -1,0 +1,154 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using OciRegistry.Content;
+using OciRegistry.Engine;
+using OciRegistry.Engine.Blobs;
+using OciRegistry.Engine.Uploads;
+using OciRegistry.Errors;
+
+namespace OciRegistry.Api;
+
+/// <summary>
+/// <c>POST /v2/&lt;name&gt;/blobs/uploads/</c> (start, monolithic, mount) and
+/// <c>GET|PATCH|PUT|DELETE /v2/&lt;name&gt;/blobs/uploads/&lt;id&gt;</c>.
+/// </summary>
+internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, RegistryUrls urls)
+{
+    public async Task StartAsync(HttpContext context, RegistryRoute route)
+    {
+        var query = context.Request.Query;
+        var cancellationToken = context.RequestAborted;
+        if (query.ContainsKey("mount"))
+        {
+            var digest = BlobEndpoints.ParseDigest(query["mount"].ToString());
+            RepositoryName? from = null;
+            var fromText = query["from"].ToString();
+            if (fromText.Length > 0)
+            {
+                from = RepositoryName.TryParse(fromText, out var source)
+                    ? source
+                    : throw new OciRegistryException(OciErrorCode.NameInvalid, $"'{fromText}' is not a valid repository name", new { name = fromText });
+            }
+
+            // Without 'from', any stored blob is mounted: the client proves it knows the content by its digest.
+            if (await blobs.TryMountAsync(route.Name, digest, from, cancellationToken).ConfigureAwait(false))
+            {
+                Created(context, route.Name, digest);
+                return;
+            }
+        }
+        else if (query.ContainsKey("digest"))
+        {
+            var digest = BlobEndpoints.ParseDigest(query["digest"].ToString());
+            await uploads.UploadAsync(route.Name, digest, context.Request.Body, cancellationToken).ConfigureAwait(false);
+            Created(context, route.Name, digest);
+            return;
+        }
+
+        var id = await uploads.StartAsync(route.Name, cancellationToken).ConfigureAwait(false);
+        Accepted(context, route.Name, id, 0, StatusCodes.Status202Accepted);
+    }
+
+    public async Task GetStatusAsync(HttpContext context, RegistryRoute route)
+    {
+        var id = route.Argument!;
+        var offset = await uploads.GetOffsetAsync(route.Name, id, context.RequestAborted).ConfigureAwait(false);
+        Accepted(context, route.Name, id, offset, StatusCodes.Status204NoContent);
+    }
+
+    public async Task PatchAsync(HttpContext context, RegistryRoute route)
+    {
+        var id = route.Argument!;
+        var length = await AppendBodyAsync(context, route, id).ConfigureAwait(false);
+        Accepted(context, route.Name, id, length, StatusCodes.Status202Accepted);
+    }
+
+    public async Task PutAsync(HttpContext context, RegistryRoute route)
+    {
+        var id = route.Argument!;
+        var digestText = context.Request.Query["digest"].ToString();
+        if (digestText.Length == 0)
+        {
+            throw new OciRegistryException(OciErrorCode.DigestInvalid, "the digest query parameter is required to complete an upload");
+        }
+
+        var digest = BlobEndpoints.ParseDigest(digestText);
+        if (HasBody(context))
+        {
+            await AppendBodyAsync(context, route, id).ConfigureAwait(false);
+        }
+
+        await uploads.CompleteAsync(route.Name, id, digest, context.RequestAborted).ConfigureAwait(false);
+        Created(context, route.Name, digest);
+    }
+
+    public async Task CancelAsync(HttpContext context, RegistryRoute route)
+    {
+        await uploads.CancelAsync(route.Name, route.Argument!, context.RequestAborted).ConfigureAwait(false);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        context.Response.ContentLength = 0;
+    }
+
+    private async Task<long> AppendBodyAsync(HttpContext context, RegistryRoute route, string id)
+    {
+        var cancellationToken = context.RequestAborted;
+        var offset = await uploads.GetOffsetAsync(route.Name, id, cancellationToken).ConfigureAwait(false);
+        var request = context.Request;
+        var contentRange = request.Headers.ContentRange.ToString();
+        try
+        {
+            if (contentRange.Length > 0)
+            {
+                if (!HttpRanges.TryParseContentRange(contentRange, out var start, out var end))
+                {
+                    throw new OciRegistryException(OciErrorCode.BlobUploadInvalid, $"invalid Content-Range '{contentRange}'");
+                }
+
+                if (start != offset)
+                {
+                    throw UploadService.OutOfOrder(offset);
+                }
+
+                if (request.ContentLength is { } contentLength && contentLength != end - start + 1)
+                {
+                    throw new OciRegistryException(OciErrorCode.SizeInvalid,
+                        $"Content-Range {start}-{end} announces {end - start + 1} bytes but Content-Length is {contentLength}");
+                }
+            }
+
+            return await uploads.AppendAsync(route.Name, id, offset, request.Body, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OciRegistryException e) when (e.Code == OciErrorCode.RangeInvalid)
+        {
+            // The client needs the upload's address to resume from the Range we report.
+            context.Response.Headers.Location = urls.For(context, UploadPath(route.Name, id));
+            context.Response.Headers[RegistryHeaders.UploadUuid] = id;
+            throw;
+        }
+    }
+
+    private static bool HasBody(HttpContext context) =>
+        context.Request.ContentLength > 0 ||
+        (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);
+
+    private void Accepted(HttpContext context, RepositoryName name, string id, long length, int status)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.Headers.Location = urls.For(context, UploadPath(name, id));
+        response.Headers.Range = UploadService.FormatRange(length);
+        response.Headers[RegistryHeaders.UploadUuid] = id;
+        response.ContentLength = 0;
+    }
+
+    private void Created(HttpContext context, RepositoryName name, Digest digest)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status201Created;
+        response.Headers.Location = urls.For(context, $"/v2/{name.Value}/blobs/{digest}");
+        response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
+        response.ContentLength = 0;
+    }
+
+    private static string UploadPath(RepositoryName name, string id) => $"/v2/{name.Value}/blobs/uploads/{id}";
+}

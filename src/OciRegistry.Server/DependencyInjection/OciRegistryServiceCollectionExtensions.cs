@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OciRegistry.Api;
+using OciRegistry.DependencyInjection;
+using OciRegistry.Engine;
+using OciRegistry.Engine.Blobs;
+using OciRegistry.Engine.Catalog;
+using OciRegistry.Engine.Manifests;
+using OciRegistry.Engine.Referrers;
+using OciRegistry.Engine.Tags;
+using OciRegistry.Engine.Uploads;
+using OciRegistry.Hashing;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the registry engine and its HTTP API to an application.</summary>
+public static class OciRegistryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the registry, bound from <paramref name="configuration"/> (the <c>OciRegistry</c> section) and/or set by
+    /// <paramref name="configure"/>. Add a storage driver on the returned builder, then call <c>app.MapOciRegistry()</c>.
+    /// Every piece is registered with <c>TryAdd</c>, so the application may replace any of them.
+    /// </summary>
+    public static IOciRegistryBuilder AddOciRegistry(this IServiceCollection services, IConfiguration? configuration = null, Action<OciRegistryOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<OciRegistryOptions>();
+        if (configuration is not null)
+        {
+            options.Bind(configuration);
+        }
+
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.Validate(o => o.MaxManifestBytes > 0, "OciRegistry:MaxManifestBytes must be positive.")
+               .ValidateOnStart();
+
+        services.AddRouting();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<UploadHashCache>();
+        services.TryAddSingleton<LinkFiles>();
+        services.TryAddSingleton<BlobService>();
+        services.TryAddSingleton<UploadService>();
+        services.TryAddSingleton<ManifestService>();
+        services.TryAddSingleton<ReferrerService>();
+        services.TryAddSingleton<TagService>();
+        services.TryAddSingleton<CatalogService>();
+        services.TryAddSingleton<RegistryUrls>();
+        services.TryAddSingleton<BlobEndpoints>();
+        services.TryAddSingleton<UploadEndpoints>();
+        services.TryAddSingleton<ManifestEndpoints>();
+        services.TryAddSingleton<ListingEndpoints>();
+        services.TryAddSingleton<RegistryRequestDispatcher>();
+        return new OciRegistryBuilder(services);
+    }
+
+    private sealed class OciRegistryBuilder(IServiceCollection services) : IOciRegistryBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using OciRegistry.Content;
+using OciRegistry.Errors;
+using OciRegistry.Hashing;
+using OciRegistry.Storage;
+
+namespace OciRegistry.Engine.Uploads;
+
+/// <summary>
+/// Blob uploads: started, appended to in chunks, verified against the client's digest, and only then moved
+/// into the content-addressed blob store. All progress lives in storage, so any instance can continue an
+/// upload; a failed verification deletes the upload and nothing becomes visible.
+/// </summary>
+internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHashCache hashes, TimeProvider time)
+{
+    /// <summary>Starts an upload and returns its id.</summary>
+    public async Task<string> StartAsync(RepositoryName name, CancellationToken cancellationToken)
+    {
+        var id = Guid.NewGuid().ToString("D");
+        var startedAt = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        using var content = new MemoryStream(Encoding.UTF8.GetBytes(startedAt));
+        await store.WriteAsync(RegistryLayout.UploadStartedAt(name, id), content, cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>How many bytes the upload holds.</summary>
+    /// <exception cref="OciRegistryException">BLOB_UPLOAD_UNKNOWN when no such upload exists.</exception>
+    public async Task<long> GetOffsetAsync(RepositoryName name, string id, CancellationToken cancellationToken)
+    {
+        if (!IsValidId(id) ||
+            await store.GetInfoAsync(RegistryLayout.UploadStartedAt(name, id), cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new OciRegistryException(OciErrorCode.BlobUploadUnknown);
+        }
+
+        return await store.GetAppendedLengthAsync(RegistryLayout.UploadData(name, id), cancellationToken).ConfigureAwait(false) ?? 0;
+    }
+
+    /// <summary>Appends a chunk at <paramref name="offset"/>, which must be the upload's current length.</summary>
+    /// <returns>The upload's new length.</returns>
+    public async Task<long> AppendAsync(RepositoryName name, string id, long offset, Stream chunk, CancellationToken cancellationToken)
+    {
+        var key = CacheKey(name, id);
+        var hash = hashes.Take(key, offset) ?? (offset == 0 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null);
+        var hashing = new HashingReadStream(chunk, hash);
+        long length;
+        try
+        {
+            length = await store.AppendAsync(RegistryLayout.UploadData(name, id), offset, hashing, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreConflictException)
+        {
+            hash?.Dispose();
+            var current = await GetOffsetAsync(name, id, cancellationToken).ConfigureAwait(false);
+            throw OutOfOrder(current);
+        }
+        catch
+        {
+            hash?.Dispose();
+            throw;
+        }
+
+        if (hash is not null && length == offset + hashing.BytesRead)
+        {
+            hashes.Put(key, length, hash);
+        }
+        else
+        {
+            hash?.Dispose();
+        }
+
+        return length;
+    }
+
+    /// <summary>
+    /// Finishes an upload: verifies its bytes against <paramref name="expected"/>, stores the blob under its
+    /// digest and links it into the repository. On a mismatch the upload is deleted and DIGEST_INVALID thrown.
+    /// </summary>
+    public async Task CompleteAsync(RepositoryName name, string id, Digest expected, CancellationToken cancellationToken)
+    {
+        var length = await GetOffsetAsync(name, id, cancellationToken).ConfigureAwait(false);
+        var data = RegistryLayout.UploadData(name, id);
+        if (await store.GetAppendedLengthAsync(data, cancellationToken).ConfigureAwait(false) is null)
+        {
+            // Nothing was ever appended: an empty blob.
+            await store.AppendAsync(data, 0, Stream.Null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var key = CacheKey(name, id);
+        var hash = hashes.Take(key, length);
+        await store.CompleteAppendAsync(data, cancellationToken).ConfigureAwait(false);
+        Digest actual;
+        if (hash is not null && expected.Algorithm == DigestAlgorithm.Sha256)
+        {
+            using (hash)
+            {
+                actual = Digest.FromHash(DigestAlgorithm.Sha256, hash.GetHashAndReset());
+            }
+        }
+        else
+        {
+            // Another instance appended part of it, or the client asked for sha512: read it back once.
+            hash?.Dispose();
+            await using var content = await store.OpenReadAsync(data, 0, null, cancellationToken).ConfigureAwait(false);
+            actual = await Digest.ComputeAsync(content, expected.Algorithm, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (actual != expected)
+        {
+            await CancelAsync(name, id, cancellationToken).ConfigureAwait(false);
+            throw new OciRegistryException(OciErrorCode.DigestInvalid,
+                $"the uploaded content has digest {actual}, not {expected}",
+                new { expected = expected.ToString(), actual = actual.ToString() });
+        }
+
+        var blob = RegistryLayout.BlobData(expected);
+        if (await store.GetInfoAsync(blob, cancellationToken).ConfigureAwait(false) is null)
+        {
+            await store.MoveAsync(data, blob, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The link is written after the bytes are in place: a repository never points at a missing blob.
+        await links.WriteAsync(RegistryLayout.LayerLink(name, expected), expected, cancellationToken).ConfigureAwait(false);
+        await store.DeleteAsync(RegistryLayout.Upload(name, id), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Uploads a whole blob in one request (POST with <c>?digest=</c>).</summary>
+    public async Task UploadAsync(RepositoryName name, Digest expected, Stream content, CancellationToken cancellationToken)
+    {
+        var id = await StartAsync(name, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await AppendAsync(name, id, 0, content, cancellationToken).ConfigureAwait(false);
+            await CompleteAsync(name, id, expected, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await store.DeleteAsync(RegistryLayout.Upload(name, id), CancellationToken.None).ConfigureAwait(false);
+            hashes.Remove(CacheKey(name, id));
+            throw;
+        }
+    }
+
+    /// <summary>Cancels an upload and deletes what it received.</summary>
+    public async Task CancelAsync(RepositoryName name, string id, CancellationToken cancellationToken)
+    {
+        await GetOffsetAsync(name, id, cancellationToken).ConfigureAwait(false);
+        hashes.Remove(CacheKey(name, id));
+        await store.DeleteAsync(RegistryLayout.Upload(name, id), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The error for a chunk that does not start where the upload ends.</summary>
+    public static OciRegistryException OutOfOrder(long currentLength) =>
+        new(OciErrorCode.RangeInvalid, $"the upload holds {currentLength} bytes; the next chunk must start there")
+        {
+            Headers = new Dictionary<string, string> { ["Range"] = FormatRange(currentLength) },
+        };
+
+    /// <summary>The <c>Range</c> header value for an upload of <paramref name="length"/> bytes.</summary>
+    public static string FormatRange(long length) =>
+        string.Create(CultureInfo.InvariantCulture, $"0-{Math.Max(0, length - 1)}");
+
+    private static bool IsValidId(string id) => Guid.TryParseExact(id, "D", out _);
+
+    private static string CacheKey(RepositoryName name, string id) => name.Value + "@" + id;
+}
