@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 
@@ -5,24 +6,41 @@ namespace OciRegistry.Storage.FileSystem;
 
 /// <summary>
 /// <see cref="IBlobStore"/> on a local (or network-mounted) folder. Whole-object writes go to a temporary file
-/// that is renamed into place, so readers never see a partial object; appends go straight to the file.
+/// that is renamed into place, so readers never see a partial object. Appends go to a file of their own outside
+/// the object tree, locked while an append runs, and are renamed into place when completed.
 /// </summary>
 public sealed class FileSystemBlobStore : IBlobStore
 {
-    // Temporary files live outside the registry tree so no listing ever sees them, on the same filesystem
-    // so that the final rename is atomic.
-    private const string TempFolderName = ".oci-tmp";
+    // The driver's own files live in one folder under the root: on the same filesystem, so that renames out of it
+    // are atomic, and named with a character ('~') that store paths may not contain, so that no object path can
+    // ever reach into it.
+    private const string InternalFolderName = "~oci-tmp";
     private const int CopyBufferSize = 1 << 20;
 
+    // A concurrent delete may remove a directory that is empty for an instant between our creating it and our
+    // putting a file in it; we create it again this many times before giving up.
+    private const int DirectoryRaceRetries = 8;
+
+    // Unix takes an exclusive advisory lock (flock) only for FileShare.None. Windows needs FileShare.Delete so that
+    // the lock holder can still rename the file when it completes an append; other writers are refused either way.
+    private static readonly FileShare ExclusiveShare = OperatingSystem.IsWindows() ? FileShare.Delete : FileShare.None;
+
+    // Compatible enumeration skips nothing: names starting with a dot count as hidden on Unix, and they are objects too.
+    private static readonly EnumerationOptions DirectChildren = new() { AttributesToSkip = 0, IgnoreInaccessible = false };
+    private static readonly EnumerationOptions AllDescendants = new() { AttributesToSkip = 0, RecurseSubdirectories = true };
+
     private readonly string _root;
-    private readonly string _tempDirectory;
+    private readonly string _writesDirectory;
+    private readonly string _appendsDirectory;
 
     /// <summary>Creates the driver on the folder named by <paramref name="options"/>.</summary>
     public FileSystemBlobStore(IOptions<FileSystemBlobStoreOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _root = Path.GetFullPath(options.Value.RootDirectory);
-        _tempDirectory = Path.Combine(_root, TempFolderName);
+        _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.Value.RootDirectory));
+        var internalDirectory = Path.Combine(_root, InternalFolderName);
+        _writesDirectory = Path.Combine(internalDirectory, "writes");
+        _appendsDirectory = Path.Combine(internalDirectory, "appends");
     }
 
     /// <summary>The absolute root folder.</summary>
@@ -31,18 +49,22 @@ public sealed class FileSystemBlobStore : IBlobStore
     /// <inheritdoc />
     public Task<BlobInfo?> GetInfoAsync(string path, CancellationToken cancellationToken = default)
     {
-        var file = new FileInfo(ToFullPath(path));
-        BlobInfo? info = file.Exists
-            ? new BlobInfo(path, file.Length, file.LastWriteTimeUtc, file.LastWriteTimeUtc.Ticks.ToString("x", System.Globalization.CultureInfo.InvariantCulture) + "-" + file.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            : null;
-        return Task.FromResult(info);
+        var file = new FileInfo(ObjectPath(path));
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(file.Exists ? ToBlobInfo(path, file) : null);
     }
 
     /// <inheritdoc />
     public Task<Stream> OpenReadAsync(string path, long offset = 0, long? length = null, CancellationToken cancellationToken = default)
     {
+        var fullPath = ObjectPath(path);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        var fullPath = ToFullPath(path);
+        if (length is { } requested)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(requested, nameof(length));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
         FileStream stream;
         try
         {
@@ -80,22 +102,28 @@ public sealed class FileSystemBlobStore : IBlobStore
     /// <inheritdoc />
     public async Task WriteAsync(string path, Stream content, CancellationToken cancellationToken = default)
     {
+        var destination = ObjectPath(path);
         ArgumentNullException.ThrowIfNull(content);
-        var fullPath = ToFullPath(path);
-        Directory.CreateDirectory(_tempDirectory);
-        var tempPath = Path.Combine(_tempDirectory, Guid.NewGuid().ToString("N"));
+        cancellationToken.ThrowIfCancellationRequested();
+        Directory.CreateDirectory(_writesDirectory);
+        var temporary = Path.Combine(_writesDirectory, Guid.NewGuid().ToString("N"));
         try
         {
-            await using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous))
+            var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
             {
                 await content.CopyToAsync(file, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+
+                // Without this a crash soon after the rename can leave a visible object with missing bytes.
+                file.Flush(flushToDisk: true);
             }
 
-            MoveFile(tempPath, fullPath);
+            cancellationToken.ThrowIfCancellationRequested();
+            MoveIntoPlace(temporary, destination, path);
         }
         catch
         {
-            TryDeleteFile(tempPath);
+            File.Delete(temporary);
             throw;
         }
     }
@@ -103,29 +131,11 @@ public sealed class FileSystemBlobStore : IBlobStore
     /// <inheritdoc />
     public async Task<long> AppendAsync(string path, long offset, Stream content, CancellationToken cancellationToken = default)
     {
+        var appendFile = AppendPath(path);
         ArgumentNullException.ThrowIfNull(content);
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
-        var fullPath = ToFullPath(path);
-        if (offset == 0)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        }
-
-        FileStream file;
-        try
-        {
-            // FileShare.None takes an exclusive advisory lock: a second concurrent append fails instead of interleaving.
-            file = new FileStream(fullPath, offset == 0 ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new StoreConflictException($"No append was started at '{path}'.");
-        }
-        catch (IOException e)
-        {
-            throw new StoreConflictException($"Another append to '{path}' is running.", e);
-        }
-
+        cancellationToken.ThrowIfCancellationRequested();
+        var file = OpenAppendFile(path, appendFile, create: offset == 0);
         await using (file.ConfigureAwait(false))
         {
             if (file.Length != offset)
@@ -135,7 +145,6 @@ public sealed class FileSystemBlobStore : IBlobStore
 
             file.Seek(offset, SeekOrigin.Begin);
             await content.CopyToAsync(file, CopyBufferSize, cancellationToken).ConfigureAwait(false);
-            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
             return file.Length;
         }
     }
@@ -143,37 +152,57 @@ public sealed class FileSystemBlobStore : IBlobStore
     /// <inheritdoc />
     public Task<long?> GetAppendedLengthAsync(string path, CancellationToken cancellationToken = default)
     {
-        var file = new FileInfo(ToFullPath(path));
+        var file = new FileInfo(AppendPath(path));
+        cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(file.Exists ? file.Length : (long?)null);
     }
 
     /// <inheritdoc />
     public Task CompleteAppendAsync(string path, CancellationToken cancellationToken = default)
     {
-        // An appended file already is an ordinary file.
-        if (!File.Exists(ToFullPath(path)))
+        var appendFile = AppendPath(path);
+        var destination = ObjectPath(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        FileStream file;
+        try
+        {
+            // Taking the append lock keeps a late append from writing into the file after it became an object.
+            file = new FileStream(appendFile, FileMode.Open, FileAccess.Write, ExclusiveShare, 0, FileOptions.None);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new StorePathNotFoundException(path);
         }
+        catch (IOException e) when (File.Exists(appendFile))
+        {
+            throw new StoreConflictException($"An append to '{path}' is running.", e);
+        }
 
+        using (file)
+        {
+            file.Flush(flushToDisk: true);
+            MoveIntoPlace(appendFile, destination, path);
+        }
+
+        RemoveEmptyParents(appendFile, _appendsDirectory);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<StoreEntry> ListAsync(string directoryPath, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var fullPath = ToFullPath(directoryPath, allowRoot: true);
-        var directory = new DirectoryInfo(fullPath);
+        var directory = new DirectoryInfo(ObjectPath(directoryPath, allowRoot: true));
+        cancellationToken.ThrowIfCancellationRequested();
         if (!directory.Exists)
         {
             yield break;
         }
 
         var prefix = directoryPath.Length == 0 ? string.Empty : directoryPath + "/";
-        IEnumerable<FileSystemInfo> children;
+        List<FileSystemInfo> children;
         try
         {
-            children = directory.EnumerateFileSystemInfos().ToList();
+            children = directory.EnumerateFileSystemInfos("*", DirectChildren).ToList();
         }
         catch (DirectoryNotFoundException)
         {
@@ -183,7 +212,14 @@ public sealed class FileSystemBlobStore : IBlobStore
         foreach (var child in children)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (directoryPath.Length == 0 && child.Name == TempFolderName)
+            if (directoryPath.Length == 0 && child.Name == InternalFolderName)
+            {
+                continue;
+            }
+
+            // A directory exists while an object lies under it; an empty folder is only a leftover of a crash or of a
+            // race between a delete and a write, so it is no directory.
+            if (child is DirectoryInfo subdirectory && !ContainsAnyFile(subdirectory))
             {
                 continue;
             }
@@ -197,77 +233,271 @@ public sealed class FileSystemBlobStore : IBlobStore
     /// <inheritdoc />
     public Task<bool> DeleteAsync(string path, CancellationToken cancellationToken = default)
     {
-        var fullPath = ToFullPath(path, allowRoot: true);
-        if (File.Exists(fullPath))
+        var objectPath = ObjectPath(path, allowRoot: true);
+        var appendPath = AppendPath(path, allowRoot: true);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (path.Length == 0)
         {
-            return Task.FromResult(TryDeleteFile(fullPath));
+            // The root and the driver's own folder stay: writes in flight keep their temporary files.
+            var deletedObjects = DeleteContents(new DirectoryInfo(_root), skipName: InternalFolderName);
+            var deletedAppends = DeleteContents(new DirectoryInfo(_appendsDirectory), skipName: null);
+            return Task.FromResult(deletedObjects || deletedAppends);
         }
 
-        if (Directory.Exists(fullPath))
-        {
-            try
-            {
-                Directory.Delete(fullPath, recursive: true);
-                return Task.FromResult(true);
-            }
-            catch (DirectoryNotFoundException)
-            {
-                return Task.FromResult(false);
-            }
-        }
-
-        return Task.FromResult(false);
+        var deleted = DeleteFileOrTree(objectPath);
+        deleted |= DeleteFileOrTree(appendPath);
+        RemoveEmptyParents(objectPath, _root);
+        RemoveEmptyParents(appendPath, _appendsDirectory);
+        return Task.FromResult(deleted);
     }
 
     /// <inheritdoc />
     public Task MoveAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken = default)
     {
-        var source = ToFullPath(sourcePath);
-        var destination = ToFullPath(destinationPath);
+        var source = ObjectPath(sourcePath);
+        var destination = ObjectPath(destinationPath);
+        cancellationToken.ThrowIfCancellationRequested();
         if (!File.Exists(source))
         {
             throw new StorePathNotFoundException(sourcePath);
         }
 
+        if (sourcePath == destinationPath)
+        {
+            return Task.CompletedTask;
+        }
+
         try
         {
-            MoveFile(source, destination);
+            MoveIntoPlace(source, destination, destinationPath);
         }
-        catch (FileNotFoundException)
+        catch (IOException) when (!File.Exists(source))
         {
+            // Another caller moved or deleted it first.
             throw new StorePathNotFoundException(sourcePath);
         }
 
+        RemoveEmptyParents(source, _root);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task<Uri?> GetDownloadUriAsync(string path, TimeSpan lifetime, CancellationToken cancellationToken = default) =>
-        Task.FromResult<Uri?>(null);
-
-    private static void MoveFile(string source, string destination)
+    public Task<Uri?> GetDownloadUriAsync(string path, TimeSpan lifetime, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        // rename(2): atomic replacement, readers see the old or the new file.
-        File.Move(source, destination, overwrite: true);
+        StorePath.Validate(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult<Uri?>(null);
     }
 
-    private static bool TryDeleteFile(string fullPath)
+    private static BlobInfo ToBlobInfo(string path, FileInfo file)
+    {
+        var modified = file.LastWriteTimeUtc;
+        var version = string.Create(CultureInfo.InvariantCulture, $"{modified.Ticks:x}-{file.Length:x}");
+        return new BlobInfo(path, file.Length, new DateTimeOffset(modified), version);
+    }
+
+    private FileStream OpenAppendFile(string path, string appendFile, bool create)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            FileStream file;
+            try
+            {
+                if (create)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(appendFile)!);
+                }
+
+                file = new FileStream(appendFile, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.Write, ExclusiveShare, 0, FileOptions.Asynchronous);
+            }
+            catch (Exception e) when (!create && e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                throw new StoreConflictException($"Append to '{path}' at a non-zero offset, but no append was started there.", e);
+            }
+            catch (DirectoryNotFoundException) when (attempt < DirectoryRaceRetries)
+            {
+                continue;
+            }
+            catch (IOException e) when (File.Exists(appendFile))
+            {
+                throw new StoreConflictException($"Another append to '{path}' is running.", e);
+            }
+            catch (IOException e) when (IsBlockedByAnotherKind(appendFile, _appendsDirectory))
+            {
+                throw new StoreConflictException($"An append at '{path}' clashes with one at a parent or child path.", e);
+            }
+
+            // The lock may have been granted on a file that a completion or a delete took away in the meantime.
+            if (File.Exists(appendFile))
+            {
+                return file;
+            }
+
+            file.Dispose();
+            if (!create || attempt >= DirectoryRaceRetries)
+            {
+                throw new StoreConflictException($"The append at '{path}' was completed or deleted while this one started.");
+            }
+        }
+    }
+
+    private void MoveIntoPlace(string source, string destination, string destinationPath)
+    {
+        KeepVersionMovingForward(source, destination);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+
+                // rename(2): atomic replacement, readers see the old or the new file.
+                File.Move(source, destination, overwrite: true);
+                return;
+            }
+            catch (DirectoryNotFoundException) when (attempt < DirectoryRaceRetries && File.Exists(source))
+            {
+                // A concurrent delete removed the new, still empty directory: create it again.
+            }
+            catch (IOException e) when (IsBlockedByAnotherKind(destination, _root))
+            {
+                throw new StoreConflictException($"'{destinationPath}' clashes with a directory there or an object at a parent path.", e);
+            }
+        }
+    }
+
+    // The version is derived from the modification time; a rewrite within the filesystem's timestamp granularity
+    // would otherwise keep it, and callers comparing versions would miss the change.
+    private static void KeepVersionMovingForward(string source, string destination)
+    {
+        var previous = File.GetLastWriteTimeUtc(destination);
+        if (File.GetLastWriteTimeUtc(source) <= previous)
+        {
+            File.SetLastWriteTimeUtc(source, previous.AddTicks(1));
+        }
+    }
+
+    // True when the path is a directory or a parent of it is a file: the filesystem cannot hold both, as object
+    // storage can.
+    private static bool IsBlockedByAnotherKind(string fullPath, string stopAt)
+    {
+        if (Directory.Exists(fullPath))
+        {
+            return true;
+        }
+
+        for (var parent = Path.GetDirectoryName(fullPath); parent is not null && parent.Length > stopAt.Length; parent = Path.GetDirectoryName(parent))
+        {
+            if (File.Exists(parent))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ContainsAnyFile(DirectoryInfo directory)
     {
         try
         {
-            File.Delete(fullPath);
-            return true;
+            return directory.EnumerateFiles("*", AllDescendants).Any();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (DirectoryNotFoundException)
         {
             return false;
         }
     }
 
-    private string ToFullPath(string path, bool allowRoot = false)
+    private static bool DeleteFileOrTree(string fullPath)
+    {
+        if (File.Exists(fullPath))
+        {
+            File.Delete(fullPath);
+            return true;
+        }
+
+        var directory = new DirectoryInfo(fullPath);
+        if (!directory.Exists)
+        {
+            return false;
+        }
+
+        var deleted = DeleteContents(directory, skipName: null);
+        TryRemoveEmptyDirectory(fullPath);
+        return deleted;
+    }
+
+    // Deletes file by file rather than with one recursive Directory.Delete: a write landing in the tree meanwhile
+    // survives instead of failing the delete, and the result says whether any object was really removed.
+    private static bool DeleteContents(DirectoryInfo directory, string? skipName)
+    {
+        FileSystemInfo[] children;
+        try
+        {
+            children = directory.GetFileSystemInfos("*", DirectChildren);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
+        }
+
+        var deleted = false;
+        foreach (var child in children)
+        {
+            if (child.Name == skipName)
+            {
+                continue;
+            }
+
+            if (child is DirectoryInfo subdirectory)
+            {
+                deleted |= DeleteContents(subdirectory, skipName: null);
+                TryRemoveEmptyDirectory(subdirectory.FullName);
+            }
+            else
+            {
+                child.Delete();
+                deleted = true;
+            }
+        }
+
+        return deleted;
+    }
+
+    private static void RemoveEmptyParents(string fullPath, string stopAt)
+    {
+        for (var parent = Path.GetDirectoryName(fullPath); parent is not null && parent.Length > stopAt.Length; parent = Path.GetDirectoryName(parent))
+        {
+            if (!TryRemoveEmptyDirectory(parent) && Directory.Exists(parent))
+            {
+                return;
+            }
+        }
+    }
+
+    private static bool TryRemoveEmptyDirectory(string fullPath)
+    {
+        try
+        {
+            Directory.Delete(fullPath, recursive: false);
+            return true;
+        }
+        catch (IOException)
+        {
+            // Not empty (someone wrote into it), or already gone.
+            return false;
+        }
+    }
+
+    private string ObjectPath(string path, bool allowRoot = false)
     {
         StorePath.Validate(path, allowRoot);
         return path.Length == 0 ? _root : Path.Combine(_root, path);
+    }
+
+    private string AppendPath(string path, bool allowRoot = false)
+    {
+        StorePath.Validate(path, allowRoot);
+        return path.Length == 0 ? _appendsDirectory : Path.Combine(_appendsDirectory, path);
     }
 }

@@ -27,6 +27,16 @@ internal sealed class BlobEndpoints(BlobService blobs, IOptions<OciRegistryOptio
         response.Headers.CacheControl = "max-age=31536000";
         response.ContentType = MediaTypes.OctetStream;
 
+        var redirect = options.Value.Storage.Redirect;
+        if (redirect.Enabled && HttpMethods.IsGet(context.Request.Method) &&
+            await blobs.GetDownloadUriAsync(digest, redirect.Lifetime, cancellationToken).ConfigureAwait(false) is { } direct)
+        {
+            response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            response.Headers.Location = direct.AbsoluteUri;
+            response.ContentLength = 0;
+            return;
+        }
+
         var range = HttpRanges.ParseRange(context.Request.Headers.Range, length);
         if (range is { Satisfiable: false })
         {

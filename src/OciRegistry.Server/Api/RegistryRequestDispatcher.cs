@@ -59,6 +59,11 @@ internal sealed partial class RegistryRequestDispatcher(
             await OciErrorResponse.WriteAsync(context, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? OciErrorCode.SizeInvalid : OciErrorCode.BlobUploadInvalid,
                 e.Message, statusCode: e.StatusCode).ConfigureAwait(false);
         }
+        catch (StoreUnavailableException e)
+        {
+            LogStorageUnavailable(logger, e, context.Request.Method, context.Request.Path.Value);
+            await OciErrorResponse.WriteAsync(context, OciErrorCode.Unavailable, "the registry's storage is unavailable; retry later").ConfigureAwait(false);
+        }
         catch (InvalidStorePathException e)
         {
             await OciErrorResponse.WriteAsync(context, OciErrorCode.NameInvalid, e.Message).ConfigureAwait(false);
@@ -119,6 +124,9 @@ internal sealed partial class RegistryRequestDispatcher(
             feature.MaxRequestBodySize = null;
         }
     }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Storage unavailable while serving {Method} {Path}")]
+    private static partial void LogStorageUnavailable(ILogger logger, Exception exception, string method, string? path);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Unexpected failure serving {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string? path);

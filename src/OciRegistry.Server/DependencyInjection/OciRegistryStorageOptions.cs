@@ -14,4 +14,7 @@ public sealed class OciRegistryStorageOptions
     /// 405 <c>UNSUPPORTED</c>. On by default, as the OCI conformance suite expects.
     /// </summary>
     public bool DeleteEnabled { get; set; } = true;
+
+    /// <summary>Redirects of blob downloads to the storage service (<c>OciRegistry:Storage:Redirect</c>).</summary>
+    public OciRegistryRedirectOptions Redirect { get; set; } = new();
 }
