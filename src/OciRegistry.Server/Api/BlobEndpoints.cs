@@ -31,6 +31,8 @@ internal sealed class BlobEndpoints(BlobService blobs, IOptions<OciRegistryOptio
         if (redirect.Enabled && HttpMethods.IsGet(context.Request.Method) &&
             await blobs.GetDownloadUriAsync(digest, redirect.Lifetime, cancellationToken).ConfigureAwait(false) is { } direct)
         {
+            // The URL expires: the redirect itself must not be cached like the immutable blob is.
+            response.Headers.CacheControl = "no-store";
             response.StatusCode = StatusCodes.Status307TemporaryRedirect;
             response.Headers.Location = direct.AbsoluteUri;
             response.ContentLength = 0;
