@@ -1,9 +1,7 @@
-using System.Security.Cryptography;
-
 namespace OciRegistry.Hashing;
 
 /// <summary>Passes an inner stream through unchanged while feeding every byte read to a hash and counting them.</summary>
-internal sealed class HashingReadStream(Stream inner, IncrementalHash? hash) : Stream
+internal sealed class HashingReadStream(Stream inner, ResumableSha256? hash) : Stream
 {
     public long BytesRead { get; private set; }
 
@@ -39,7 +37,7 @@ internal sealed class HashingReadStream(Stream inner, IncrementalHash? hash) : S
 
     private void Observe(ReadOnlySpan<byte> data)
     {
-        hash?.AppendData(data);
+        hash?.Append(data);
         BytesRead += data.Length;
     }
 }

@@ -73,6 +73,13 @@ internal static class RegistryLayout
     /// <summary>When the upload started (RFC 3339); its presence makes the upload exist.</summary>
     public static string UploadStartedAt(RepositoryName name, string uploadId) => $"{Upload(name, uploadId)}/startedat";
 
+    /// <summary>
+    /// The SHA-256 state after <paramref name="offset"/> bytes of an upload, in the Go registry's format, so any
+    /// instance (or the Go registry) can continue hashing where the last chunk ended.
+    /// </summary>
+    public static string UploadHashState(RepositoryName name, string uploadId, long offset) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Upload(name, uploadId)}/hashstates/sha256/{offset}");
+
     /// <summary>Referrers of a subject: one link per manifest whose <c>subject</c> is that digest (not in distribution's layout).</summary>
     public static string Referrers(RepositoryName name, Digest subject) =>
         $"{Repository(name)}/_referrers/subjects/{subject.Algorithm}/{subject.Encoded}";

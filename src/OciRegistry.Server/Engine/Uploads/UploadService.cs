@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using OciRegistry.Content;
 using OciRegistry.Errors;
@@ -43,7 +42,8 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
     public async Task<long> AppendAsync(RepositoryName name, string id, long offset, Stream chunk, CancellationToken cancellationToken)
     {
         var key = CacheKey(name, id);
-        var hash = hashes.Take(key, offset) ?? (offset == 0 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null);
+        var hash = await FindHashAsync(name, id, offset, cancellationToken).ConfigureAwait(false)
+            ?? (offset == 0 ? ResumableSha256.TryCreate() : null);
         var hashing = new HashingReadStream(chunk, hash);
         long length;
         try
@@ -52,23 +52,20 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
         }
         catch (StoreConflictException)
         {
-            hash?.Dispose();
             var current = await GetOffsetAsync(name, id, cancellationToken).ConfigureAwait(false);
             throw OutOfOrder(current);
         }
-        catch
-        {
-            hash?.Dispose();
-            throw;
-        }
 
-        if (hash is not null && length == offset + hashing.BytesRead)
+        if (hash is not null && hash.Length == length)
         {
-            hashes.Put(key, length, hash);
-        }
-        else
-        {
-            hash?.Dispose();
+            using var state = new MemoryStream(hash.SaveState());
+            await store.WriteAsync(RegistryLayout.UploadHashState(name, id, length), state, cancellationToken).ConfigureAwait(false);
+            if (offset != length)
+            {
+                await store.DeleteAsync(RegistryLayout.UploadHashState(name, id, offset), cancellationToken).ConfigureAwait(false);
+            }
+
+            hashes.Put(key, hash);
         }
 
         return length;
@@ -88,21 +85,18 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
             await store.AppendAsync(data, 0, Stream.Null, cancellationToken).ConfigureAwait(false);
         }
 
-        var key = CacheKey(name, id);
-        var hash = hashes.Take(key, length);
+        var hash = expected.Algorithm == DigestAlgorithm.Sha256
+            ? await FindHashAsync(name, id, length, cancellationToken).ConfigureAwait(false)
+            : null;
         await store.CompleteAppendAsync(data, cancellationToken).ConfigureAwait(false);
         Digest actual;
-        if (hash is not null && expected.Algorithm == DigestAlgorithm.Sha256)
+        if (hash is not null)
         {
-            using (hash)
-            {
-                actual = Digest.FromHash(DigestAlgorithm.Sha256, hash.GetHashAndReset());
-            }
+            actual = hash.GetDigest();
         }
         else
         {
-            // Another instance appended part of it, or the client asked for sha512: read it back once.
-            hash?.Dispose();
+            // No saved hash state (a chunk was cut off mid-way, or no libcrypto), or the client asked for sha512: read it back once.
             await using var content = await store.OpenReadAsync(data, 0, null, cancellationToken).ConfigureAwait(false);
             actual = await Digest.ComputeAsync(content, expected.Algorithm, cancellationToken).ConfigureAwait(false);
         }
@@ -161,6 +155,27 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
     /// <summary>The <c>Range</c> header value for an upload of <paramref name="length"/> bytes.</summary>
     public static string FormatRange(long length) =>
         string.Create(CultureInfo.InvariantCulture, $"0-{Math.Max(0, length - 1)}");
+
+    /// <summary>The running hash after <paramref name="offset"/> bytes: from this instance's cache, else from storage.</summary>
+    private async Task<ResumableSha256?> FindHashAsync(RepositoryName name, string id, long offset, CancellationToken cancellationToken)
+    {
+        if (hashes.Take(CacheKey(name, id), offset) is { } cached)
+        {
+            return cached;
+        }
+
+        try
+        {
+            await using var stream = await store.OpenReadAsync(RegistryLayout.UploadHashState(name, id, offset), 0, 1024, cancellationToken).ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return ResumableSha256.TryRestore(buffer.ToArray()) is { } restored && restored.Length == offset ? restored : null;
+        }
+        catch (StorePathNotFoundException)
+        {
+            return null;
+        }
+    }
 
     private static bool IsValidId(string id) => Guid.TryParseExact(id, "D", out _);
 
