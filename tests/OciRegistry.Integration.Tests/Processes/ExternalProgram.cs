@@ -1,0 +1,69 @@
+using System.Diagnostics;
+
+namespace OciRegistry.Integration.Tests.Processes;
+
+/// <summary>Runs a command-line tool (skopeo, umoci) to completion and captures what it printed.</summary>
+internal static class ExternalProgram
+{
+    // A hung client must fail its test, not the whole run.
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>Runs the program and throws, with everything it printed, unless it exits with 0.</summary>
+    public static async Task<ProgramResult> RunCheckedAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(fileName, arguments, cancellationToken);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(result.ToString());
+        }
+
+        return result;
+    }
+
+    /// <summary>Runs the program and returns its exit code and output, whatever the exit code.</summary>
+    public static async Task<ProgramResult> RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        var commandLine = string.Join(' ', startInfo.ArgumentList.Prepend(fileName));
+        TestContext.Progress.WriteLine($"  $ {commandLine}");
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(DefaultTimeout);
+        using var process = Process.Start(startInfo)
+            ?? throw new InvalidOperationException($"Could not start `{commandLine}`.");
+        process.StandardInput.Close();
+        try
+        {
+            using var standardOutput = new MemoryStream();
+            var copyOutput = process.StandardOutput.BaseStream.CopyToAsync(standardOutput, timeout.Token);
+            var readError = process.StandardError.ReadToEndAsync(timeout.Token);
+            await Task.WhenAll(copyOutput, readError, process.WaitForExitAsync(timeout.Token));
+            return new ProgramResult(commandLine, process.ExitCode, standardOutput.ToArray(), await readError);
+        }
+        catch (OperationCanceledException)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            throw new TimeoutException($"`{commandLine}` did not finish within {DefaultTimeout.TotalSeconds} s and was killed.");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace OciRegistry.Integration.Tests.Processes;
+
+/// <summary>
+/// Starts our sample host (samples/OciRegistry.Host, built by this project's ProjectReference in the same
+/// configuration) as a real process with the filesystem driver on a given storage root.
+/// </summary>
+internal static class OciRegistryHost
+{
+    /// <summary>
+    /// Set to <c>go-registry</c> to run every "our host" test against the Go registry instead: a check of the
+    /// tests themselves against the reference implementation.
+    /// </summary>
+    public const string TargetVariable = "OCIREGISTRY_TEST_TARGET";
+
+    public static Task<RegistryProcess> StartAsync(string rootDirectory, string configDirectory, CancellationToken cancellationToken)
+    {
+        if (string.Equals(Environment.GetEnvironmentVariable(TargetVariable), "go-registry", StringComparison.OrdinalIgnoreCase))
+        {
+            return GoRegistry.StartAsync(rootDirectory, configDirectory, cancellationToken);
+        }
+
+        var hostAssembly = LocateHostAssembly();
+        return RegistryProcess.StartAsync("OciRegistry.Host", rootDirectory, port =>
+        {
+            // Started from its own folder, as deployed, so its appsettings.json is the one that applies.
+            var startInfo = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(hostAssembly)! };
+            foreach (var argument in new[]
+            {
+                hostAssembly,
+                "--urls", $"http://127.0.0.1:{port}",
+                $"--OciRegistry:Storage:FileSystem:RootDirectory={rootDirectory}",
+            })
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
+
+            // The host listens on $PORT when set (Cloud Foundry); a PORT in the test's environment must not win.
+            startInfo.Environment.Remove("PORT");
+            startInfo.Environment["DOTNET_NOLOGO"] = "1";
+            return startInfo;
+        }, cancellationToken);
+    }
+
+    private static string LocateHostAssembly()
+    {
+        var configuration = typeof(OciRegistryHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(attribute => attribute.Key == "Configuration").Value;
+        var solutionDirectory = FindSolutionDirectory();
+        var path = Path.Combine(solutionDirectory, "samples", "OciRegistry.Host", "bin", configuration!, "net10.0", "OciRegistry.Host.dll");
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The sample host is not built in {configuration}: {path} is missing.", path);
+        }
+
+        return path;
+    }
+
+    private static string FindSolutionDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "OciRegistry.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No folder above {AppContext.BaseDirectory} holds OciRegistry.slnx.");
+    }
+}

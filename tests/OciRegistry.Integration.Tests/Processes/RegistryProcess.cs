@@ -1,0 +1,173 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+
+namespace OciRegistry.Integration.Tests.Processes;
+
+/// <summary>
+/// A registry (our host or the Go registry) running as a real process on a loopback port, serving one root
+/// directory. Its output is kept for diagnostics and written to the test's output when it is stopped.
+/// </summary>
+internal sealed class RegistryProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(60);
+    private const int StartAttempts = 3;
+
+    private readonly Process process;
+    private readonly ConcurrentQueue<string> output;
+    private bool stopped;
+
+    private RegistryProcess(string name, string rootDirectory, int port, Process process, ConcurrentQueue<string> output)
+    {
+        Name = name;
+        RootDirectory = rootDirectory;
+        Port = port;
+        this.process = process;
+        this.output = output;
+    }
+
+    /// <summary>What runs here, for messages: "OciRegistry.Host" or "docker-registry".</summary>
+    public string Name { get; }
+
+    /// <summary>The storage root: the folder that holds <c>docker/registry/v2</c>.</summary>
+    public string RootDirectory { get; }
+
+    public int Port { get; }
+
+    public int ProcessId => process.Id;
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>Everything the process printed so far, stdout and stderr interleaved.</summary>
+    public string Output => string.Join(Environment.NewLine, output);
+
+    /// <summary>A skopeo image reference for a repository (and tag or digest) on this registry.</summary>
+    public string ImageReference(string repositoryAndReference) => $"docker://127.0.0.1:{Port}/{repositoryAndReference}";
+
+    /// <summary>
+    /// Starts a registry on a free loopback port and waits until <c>GET /v2/</c> answers 200. A port taken by
+    /// someone else between choosing and binding it is retried on another port.
+    /// </summary>
+    /// <param name="name">A name for messages.</param>
+    /// <param name="rootDirectory">The storage root the registry serves.</param>
+    /// <param name="createStartInfo">Makes the command that starts the registry on the given port.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public static async Task<RegistryProcess> StartAsync(
+        string name, string rootDirectory, Func<int, ProcessStartInfo> createStartInfo, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = LoopbackPort.FindFree();
+            var startInfo = createStartInfo(port);
+            startInfo.UseShellExecute = false;
+            startInfo.RedirectStandardInput = true;
+            startInfo.RedirectStandardOutput = true;
+            startInfo.RedirectStandardError = true;
+
+            var output = new ConcurrentQueue<string>();
+            var process = new Process { StartInfo = startInfo };
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            process.StandardInput.Close();
+
+            var registry = new RegistryProcess(name, rootDirectory, port, process, output);
+            TestContext.Progress.WriteLine($"  started {name} (pid {process.Id}) on {registry.BaseAddress} serving {rootDirectory}");
+            try
+            {
+                await registry.WaitUntilReadyAsync(cancellationToken);
+                return registry;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                await registry.DisposeAsync();
+                var portTaken = registry.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
+                if (!portTaken || attempt == StartAttempts)
+                {
+                    throw new InvalidOperationException(
+                        $"{name} did not start: {exception.Message}{Environment.NewLine}Its output:{Environment.NewLine}{registry.Output}",
+                        exception);
+                }
+            }
+        }
+    }
+
+    /// <summary>The most memory the process has held resident so far (VmHWM), in bytes.</summary>
+    public long ReadPeakResidentBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                var kibibytes = line["VmHWM:".Length..].Trim().Split(' ')[0];
+                return long.Parse(kibibytes, CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException($"/proc/{process.Id}/status has no VmHWM line.");
+    }
+
+    /// <summary>Kills the process (by its id) and waits for it to be gone; the root directory stays.</summary>
+    public async Task StopAsync()
+    {
+        if (stopped)
+        {
+            return;
+        }
+
+        stopped = true;
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync();
+        TestContext.Out.WriteLine($"--- {Name} (pid {process.Id}) output ---{Environment.NewLine}{Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var stopwatch = Stopwatch.StartNew();
+        string lastAnswer = "no answer yet";
+        while (stopwatch.Elapsed < StartupTimeout)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the process exited with code {process.ExitCode} before answering.");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri("v2/", UriKind.Relative), cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                lastAnswer = $"GET /v2/ answered {(int)response.StatusCode}";
+            }
+            catch (HttpRequestException exception)
+            {
+                lastAnswer = exception.Message;
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                lastAnswer = "GET /v2/ timed out";
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+
+        throw new TimeoutException($"GET /v2/ did not answer 200 within {StartupTimeout.TotalSeconds} s; last: {lastAnswer}.");
+    }
+}
