@@ -25,7 +25,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     // the lock holder can still rename the file when it completes an append; other writers are refused either way.
     private static readonly FileShare ExclusiveShare = OperatingSystem.IsWindows() ? FileShare.Delete : FileShare.None;
 
-    // Compatible enumeration skips nothing: names starting with a dot count as hidden on Unix, and they are objects too.
+    // Skip no attributes: on Unix a name starting with a dot counts as hidden, and such names are objects like any other.
     private static readonly EnumerationOptions DirectChildren = new() { AttributesToSkip = 0, IgnoreInaccessible = false };
     private static readonly EnumerationOptions AllDescendants = new() { AttributesToSkip = 0, RecurseSubdirectories = true };
 
@@ -449,7 +449,8 @@ public sealed class FileSystemBlobStore : IBlobStore
                 continue;
             }
 
-            if (child is DirectoryInfo subdirectory)
+            // A link is removed, never followed: what it points at may lie outside the root.
+            if (child is DirectoryInfo subdirectory && child.LinkTarget is null)
             {
                 deleted |= DeleteContents(subdirectory, skipName: null);
                 TryRemoveEmptyDirectory(subdirectory.FullName);
@@ -492,12 +493,12 @@ public sealed class FileSystemBlobStore : IBlobStore
     private string ObjectPath(string path, bool allowRoot = false)
     {
         StorePath.Validate(path, allowRoot);
-        return path.Length == 0 ? _root : Path.Combine(_root, path);
+        return path.Length == 0 ? _root : Path.Join(_root, path);
     }
 
     private string AppendPath(string path, bool allowRoot = false)
     {
         StorePath.Validate(path, allowRoot);
-        return path.Length == 0 ? _appendsDirectory : Path.Combine(_appendsDirectory, path);
+        return path.Length == 0 ? _appendsDirectory : Path.Join(_appendsDirectory, path);
     }
 }

@@ -1,0 +1,76 @@
+namespace OciRegistry.Storage.Tests;
+
+public sealed partial class BlobStoreContractTests
+{
+    [Test]
+    public async Task Moving_puts_the_object_at_the_destination_and_removes_the_source()
+    {
+        var bytes = GeneratedStream.Bytes(3 * MiB, seed: 50);
+        await WriteBytesAsync(TestPath("from/object"), bytes);
+
+        await Store.MoveAsync(TestPath("from/object"), TestPath("to/new/object"));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await ReadBytesAsync(TestPath("to/new/object")), Is.EqualTo(bytes));
+            Assert.That(await Store.GetInfoAsync(TestPath("from/object")), Is.Null);
+            Assert.That(await ListAsync(_prefix), Is.EqualTo(new[] { DirectoryEntry(TestPath("to")) }));
+        }
+    }
+
+    [Test]
+    public async Task Moving_onto_an_existing_object_replaces_it()
+    {
+        await WriteTextAsync(TestPath("source"), "new");
+        await WriteTextAsync(TestPath("destination"), "the previous, longer content");
+
+        await Store.MoveAsync(TestPath("source"), TestPath("destination"));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await ReadTextAsync(TestPath("destination")), Is.EqualTo("new"));
+            Assert.That((await Store.GetInfoAsync(TestPath("destination")))?.Length, Is.EqualTo(3));
+            Assert.That(await Store.GetInfoAsync(TestPath("source")), Is.Null);
+        }
+    }
+
+    [Test]
+    public async Task Moving_a_missing_object_throws_not_found_and_leaves_the_destination_alone()
+    {
+        await WriteTextAsync(TestPath("destination"), "kept");
+
+        Assert.That(async () => await Store.MoveAsync(TestPath("missing"), TestPath("destination")), Throws.InstanceOf<StorePathNotFoundException>());
+
+        Assert.That(await ReadTextAsync(TestPath("destination")), Is.EqualTo("kept"));
+    }
+
+    [Test]
+    public async Task Moving_a_directory_throws_not_found()
+    {
+        await WriteTextAsync(TestPath("dir/object"), "x");
+
+        Assert.That(async () => await Store.MoveAsync(TestPath("dir"), TestPath("elsewhere")), Throws.InstanceOf<StorePathNotFoundException>());
+
+        Assert.That(await ReadTextAsync(TestPath("dir/object")), Is.EqualTo("x"));
+    }
+
+    [Test]
+    public async Task Moving_an_object_onto_itself_keeps_it()
+    {
+        await WriteTextAsync(TestPath("object"), "kept");
+
+        await Store.MoveAsync(TestPath("object"), TestPath("object"));
+
+        Assert.That(await ReadTextAsync(TestPath("object")), Is.EqualTo("kept"));
+    }
+
+    [Test]
+    public async Task Moving_the_last_object_out_of_a_directory_removes_the_directory_from_listings()
+    {
+        await WriteTextAsync(TestPath("from/deep/object"), "x");
+
+        await Store.MoveAsync(TestPath("from/deep/object"), TestPath("to"));
+
+        Assert.That(await ListAsync(_prefix), Is.EqualTo(new[] { ObjectEntry(TestPath("to")) }));
+    }
+}

@@ -1,0 +1,18 @@
+using OciRegistry.Storage.Tests.FileSystem;
+
+namespace OciRegistry.Storage.Tests;
+
+/// <summary>The drivers <see cref="BlobStoreContractTests"/> runs against, one fixture each.</summary>
+public static class BlobStoreTestTargets
+{
+    /// <summary>One fixture argument per driver, named after it.</summary>
+    public static IEnumerable<TestFixtureData> All()
+    {
+        yield return Target("FileSystem", new FileSystemBlobStoreTestTarget());
+
+        // The S3 driver (against an S3-compatible server) and the Azure driver (against Azurite) join here.
+    }
+
+    private static TestFixtureData Target(string name, IBlobStoreTestTarget target) =>
+        new TestFixtureData(target).SetArgDisplayNames(name);
+}
