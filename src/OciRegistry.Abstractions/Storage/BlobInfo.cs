@@ -4,5 +4,5 @@ namespace OciRegistry.Storage;
 /// <param name="Path">The object's path.</param>
 /// <param name="Length">Its size in bytes.</param>
 /// <param name="LastModified">When it was last written.</param>
-/// <param name="Version">An opaque token that changes whenever the object is rewritten (an ETag), when the driver has one.</param>
+/// <param name="Version">An opaque token (an ETag) that changes when the object's content changes, when the driver has one.</param>
 public sealed record BlobInfo(string Path, long Length, DateTimeOffset LastModified, string? Version);

@@ -8,7 +8,14 @@ namespace OciRegistry.Storage;
 /// Paths are relative, use <c>/</c> as separator, and contain only the characters
 /// <c>[A-Za-z0-9._:@-]</c> in non-empty segments (never <c>.</c> or <c>..</c>). A driver throws
 /// <see cref="InvalidStorePathException"/> for anything else. "Directories" are implied by paths, as in
-/// object storage: a directory exists while any object lies under it.
+/// object storage: a directory exists while any object lies under it. The registry never stores an object
+/// at a path that is also a directory (<c>a</c> and <c>a/b</c>); a driver may refuse that with
+/// <see cref="StoreConflictException"/>. Every method honours its cancellation token.
+/// <para>
+/// An <em>appendable object</em> (see <see cref="AppendAsync"/>) is not an object until
+/// <see cref="CompleteAppendAsync"/>: it is invisible to <see cref="GetInfoAsync"/>, <see cref="OpenReadAsync"/> and
+/// <see cref="ListAsync"/>, and <see cref="DeleteAsync"/> of a directory removes unfinished appends under it.
+/// </para>
 /// </remarks>
 public interface IBlobStore
 {
@@ -37,7 +44,10 @@ public interface IBlobStore
     /// <param name="content">The bytes to append, read to their end.</param>
     /// <param name="cancellationToken">Cancels the append; the object then keeps a length between the old and the new one.</param>
     /// <returns>The new length of the appendable object.</returns>
-    /// <exception cref="StoreConflictException">The object's length is not <paramref name="offset"/>, or another append is running.</exception>
+    /// <exception cref="StoreConflictException">
+    /// The object's length is not <paramref name="offset"/> (including a non-zero offset when no append was started), or
+    /// another append to it is running: of two concurrent appends at one offset exactly one succeeds.
+    /// </exception>
     Task<long> AppendAsync(string path, long offset, Stream content, CancellationToken cancellationToken = default);
 
     /// <summary>Returns the current length of the appendable object at <paramref name="path"/>, or <c>null</c> when none was started.</summary>
@@ -45,8 +55,9 @@ public interface IBlobStore
 
     /// <summary>
     /// Seals the appendable object at <paramref name="path"/> into an ordinary object at the same path, readable with
-    /// <see cref="OpenReadAsync"/>. Before this call, appended bytes need not be readable.
+    /// <see cref="OpenReadAsync"/> (replacing any object there). Afterwards <see cref="GetAppendedLengthAsync"/> returns <c>null</c>.
     /// </summary>
+    /// <exception cref="StorePathNotFoundException">No append was started at <paramref name="path"/>.</exception>
     Task CompleteAppendAsync(string path, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -61,7 +72,7 @@ public interface IBlobStore
 
     /// <summary>
     /// Moves the object at <paramref name="sourcePath"/> to <paramref name="destinationPath"/>, replacing any object there.
-    /// Readers of the destination see the old or the new object, never a partial one.
+    /// Readers of the destination see the old or the new object, never a partial one. Moving an object onto itself keeps it.
     /// </summary>
     /// <exception cref="StorePathNotFoundException">No object exists at <paramref name="sourcePath"/>.</exception>
     Task MoveAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken = default);
