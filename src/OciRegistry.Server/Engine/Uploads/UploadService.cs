@@ -34,7 +34,10 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
             throw new OciRegistryException(OciErrorCode.BlobUploadUnknown);
         }
 
-        return await store.GetAppendedLengthAsync(RegistryLayout.UploadData(name, id), cancellationToken).ConfigureAwait(false) ?? 0;
+        var data = RegistryLayout.UploadData(name, id);
+        return await store.GetAppendedLengthAsync(data, cancellationToken).ConfigureAwait(false)
+            ?? (await store.GetInfoAsync(data, cancellationToken).ConfigureAwait(false))?.Length // completed, but not yet moved (an interrupted PUT)
+            ?? 0;
     }
 
     /// <summary>Appends a chunk at <paramref name="offset"/>, which must be the upload's current length.</summary>
@@ -79,16 +82,19 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
     {
         var length = await GetOffsetAsync(name, id, cancellationToken).ConfigureAwait(false);
         var data = RegistryLayout.UploadData(name, id);
-        if (await store.GetAppendedLengthAsync(data, cancellationToken).ConfigureAwait(false) is null)
-        {
-            // Nothing was ever appended: an empty blob.
-            await store.AppendAsync(data, 0, Stream.Null, cancellationToken).ConfigureAwait(false);
-        }
-
         var hash = expected.Algorithm == DigestAlgorithm.Sha256
             ? await FindHashAsync(name, id, length, cancellationToken).ConfigureAwait(false)
             : null;
-        await store.CompleteAppendAsync(data, cancellationToken).ConfigureAwait(false);
+        if (await store.GetAppendedLengthAsync(data, cancellationToken).ConfigureAwait(false) is not null)
+        {
+            await store.CompleteAppendAsync(data, cancellationToken).ConfigureAwait(false);
+        }
+        else if (await store.GetInfoAsync(data, cancellationToken).ConfigureAwait(false) is null)
+        {
+            // Nothing was ever appended: an empty blob. (An existing object is a completion a crashed PUT left behind.)
+            await store.AppendAsync(data, 0, Stream.Null, cancellationToken).ConfigureAwait(false);
+            await store.CompleteAppendAsync(data, cancellationToken).ConfigureAwait(false);
+        }
         Digest actual;
         if (hash is not null)
         {
