@@ -10,9 +10,11 @@ internal static class StorageDriverSelection
         {
             case "filesystem":
                 return registry.AddFileSystemBlobStore(storage.GetSection("FileSystem"));
+            case "azure":
+                return registry.AddAzureBlobStore(storage.GetSection("Azure"));
             default:
                 throw new InvalidOperationException(
-                    $"OciRegistry:Storage:Driver is '{driver}'; this host knows: filesystem.");
+                    $"OciRegistry:Storage:Driver is '{driver}'; this host knows: filesystem, azure.");
         }
     }
 }

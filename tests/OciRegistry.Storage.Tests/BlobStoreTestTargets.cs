@@ -9,6 +9,7 @@ public static class BlobStoreTestTargets
     public static IEnumerable<TestFixtureData> All()
     {
         yield return Target("FileSystem", new FileSystemBlobStoreTestTarget());
+        yield return Target("Azure", new Azure.AzureBlobStoreTestTarget());
 
         // The S3 driver (against an S3-compatible server) and the Azure driver (against Azurite) join here.
     }
