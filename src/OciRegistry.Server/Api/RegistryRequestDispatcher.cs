@@ -36,6 +36,12 @@ internal sealed partial class RegistryRequestDispatcher(
         try
         {
             var path = context.Request.Path.Value ?? string.Empty;
+            if (path is "/v2" or V2Prefix)
+            {
+                // GET and HEAD of /v2/ have their own endpoint; any other method lands here.
+                throw MethodNotAllowed(context.Request.Method, "GET, HEAD");
+            }
+
             var route = path.StartsWith(V2Prefix, StringComparison.Ordinal) ? RegistryRoute.Parse(path[V2Prefix.Length..]) : null;
             if (route is null)
             {
@@ -112,9 +118,24 @@ internal sealed partial class RegistryRequestDispatcher(
             case RegistryRouteKind.Upload when HttpMethods.IsDelete(method):
                 return uploadEndpoints.CancelAsync(context, route);
             default:
-                throw new OciRegistryException(OciErrorCode.Unsupported, $"{method} is not supported on this endpoint");
+                throw MethodNotAllowed(method, AllowedMethods(route.Kind));
         }
     }
+
+    private static string AllowedMethods(RegistryRouteKind kind) => kind switch
+    {
+        RegistryRouteKind.Manifest => "GET, HEAD, PUT, DELETE",
+        RegistryRouteKind.Blob => "GET, HEAD, DELETE",
+        RegistryRouteKind.UploadStart => "POST",
+        RegistryRouteKind.Upload => "GET, PATCH, PUT, DELETE",
+        _ => "GET",
+    };
+
+    private static OciRegistryException MethodNotAllowed(string method, string allowed) =>
+        new(OciErrorCode.Unsupported, $"{method} is not supported on this endpoint", statusCode: StatusCodes.Status405MethodNotAllowed)
+        {
+            Headers = new Dictionary<string, string> { ["Allow"] = allowed },
+        };
 
     /// <summary>Blobs have no size limit: they stream to storage. Manifests enforce their own limit while reading.</summary>
     private static void DisableBodySizeLimit(HttpContext context)
