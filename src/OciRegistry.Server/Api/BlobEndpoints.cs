@@ -5,11 +5,12 @@ using OciRegistry.Engine.Blobs;
 using OciRegistry.Errors;
 using Microsoft.Extensions.Options;
 using OciRegistry.DependencyInjection;
+using OciRegistry.Telemetry;
 
 namespace OciRegistry.Api;
 
 /// <summary><c>GET|HEAD|DELETE /v2/&lt;name&gt;/blobs/&lt;digest&gt;</c>.</summary>
-internal sealed class BlobEndpoints(BlobService blobs, IOptions<OciRegistryOptions> options)
+internal sealed class BlobEndpoints(BlobService blobs, IOptions<OciRegistryOptions> options, RegistryMetrics metrics)
 {
     private const int CopyBufferSize = 1 << 20;
 
@@ -64,6 +65,7 @@ internal sealed class BlobEndpoints(BlobService blobs, IOptions<OciRegistryOptio
 
         await using var content = await blobs.OpenReadAsync(digest, start, count, cancellationToken).ConfigureAwait(false);
         await content.CopyToAsync(response.Body, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+        metrics.BytesSent(count);
     }
 
     public async Task DeleteAsync(HttpContext context, RegistryRoute route)

@@ -6,11 +6,12 @@ using OciRegistry.DependencyInjection;
 using OciRegistry.Engine;
 using OciRegistry.Engine.Manifests;
 using OciRegistry.Errors;
+using OciRegistry.Telemetry;
 
 namespace OciRegistry.Api;
 
 /// <summary><c>GET|HEAD|PUT|DELETE /v2/&lt;name&gt;/manifests/&lt;reference&gt;</c>.</summary>
-internal sealed class ManifestEndpoints(ManifestService manifests, RegistryUrls urls, IOptions<OciRegistryOptions> options)
+internal sealed class ManifestEndpoints(ManifestService manifests, RegistryUrls urls, IOptions<OciRegistryOptions> options, RegistryMetrics metrics)
 {
     public async Task GetAsync(HttpContext context, RegistryRoute route)
     {
@@ -22,6 +23,7 @@ internal sealed class ManifestEndpoints(ManifestService manifests, RegistryUrls 
             manifest = await NegotiateAsync(route.Name, manifest, context.Request.Headers.Accept, cancellationToken).ConfigureAwait(false);
         }
 
+        metrics.ManifestPulled();
         var response = context.Response;
         response.ContentType = manifest.MediaType;
         response.ContentLength = manifest.Content.Length;

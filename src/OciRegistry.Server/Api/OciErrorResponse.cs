@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using OciRegistry.Engine;
 using OciRegistry.Errors;
 
@@ -22,6 +23,7 @@ internal static class OciErrorResponse
             return;
         }
 
+        context.RequestServices.GetService<OciRegistry.Telemetry.RegistryMetrics>()?.Error(code.Code);
         response.StatusCode = statusCode ?? code.StatusCode;
         if (headers is not null)
         {

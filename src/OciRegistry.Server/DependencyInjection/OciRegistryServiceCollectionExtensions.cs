@@ -10,6 +10,7 @@ using OciRegistry.Engine.Referrers;
 using OciRegistry.Engine.Tags;
 using OciRegistry.Engine.Uploads;
 using OciRegistry.Hashing;
+using OciRegistry.Telemetry;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -39,6 +40,8 @@ public static class OciRegistryServiceCollectionExtensions
                .ValidateOnStart();
 
         services.AddRouting();
+        services.AddMetrics();
+        services.TryAddSingleton<RegistryMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UploadHashCache>();
         services.TryAddSingleton<LinkFiles>();

@@ -12,6 +12,9 @@ public abstract class RegistryApiTest(RegistryTarget target)
     private RegistryHost? host;
     private RegistryClient? registry;
 
+    /// <summary>The services of this fixture's registry host.</summary>
+    protected IServiceProvider HostServices => host?.Services ?? throw new InvalidOperationException("The registry has not started.");
+
     /// <summary>The client of this fixture's registry.</summary>
     protected RegistryClient Registry => registry ?? throw new InvalidOperationException("The registry has not started.");
 

@@ -25,6 +25,9 @@ public sealed class RegistryHost : IAsyncDisposable
     /// <summary>The registry's base address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Address { get; }
 
+    /// <summary>The host's services (its meter factory, for telemetry tests).</summary>
+    public IServiceProvider Services => app.Services;
+
     /// <summary>Starts a registry on <paramref name="target"/> with deletes enabled, then <paramref name="configure"/> applied.</summary>
     public static async Task<RegistryHost> StartAsync(RegistryTarget target, Action<OciRegistryOptions>? configure = null)
     {

@@ -4,6 +4,7 @@ using OciRegistry.DependencyInjection;
 using OciRegistry.Engine.Referrers;
 using OciRegistry.Errors;
 using OciRegistry.Storage;
+using OciRegistry.Telemetry;
 
 namespace OciRegistry.Engine.Manifests;
 
@@ -12,7 +13,7 @@ namespace OciRegistry.Engine.Manifests;
 /// revisions of the repository, named by tags. A manifest is checked before anything is written: it must parse,
 /// and every blob and child manifest it references must already be in the repository.
 /// </summary>
-internal sealed class ManifestService(IBlobStore store, LinkFiles links, ReferrerService referrers, IOptions<OciRegistryOptions> options)
+internal sealed class ManifestService(IBlobStore store, LinkFiles links, ReferrerService referrers, IOptions<OciRegistryOptions> options, RegistryMetrics metrics)
 {
     /// <summary>Finds a manifest by tag or digest.</summary>
     /// <exception cref="OciRegistryException">MANIFEST_UNKNOWN when the repository has no such manifest.</exception>
@@ -40,7 +41,10 @@ internal sealed class ManifestService(IBlobStore store, LinkFiles links, Referre
     /// <summary>Validates and stores a manifest, then points the tag at it (when the reference is a tag).</summary>
     public async Task<ManifestPutResult> PutAsync(RepositoryName name, ManifestReference reference, string? contentType, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
+        using var activity = RegistryMetrics.Activities.StartActivity("PutManifest");
+        activity?.SetTag("oci.repository", name.Value);
         var digest = Digest.Compute(content.Span, reference.Digest?.Algorithm ?? DigestAlgorithm.Sha256);
+        activity?.SetTag("oci.digest", digest.ToString());
         if (reference.Digest is { } expected && expected != digest)
         {
             throw new OciRegistryException(OciErrorCode.DigestInvalid,
@@ -71,6 +75,7 @@ internal sealed class ManifestService(IBlobStore store, LinkFiles links, Referre
             await links.WriteAsync(RegistryLayout.TagCurrentLink(name, tag), digest, cancellationToken).ConfigureAwait(false);
         }
 
+        metrics.ManifestPushed();
         return new ManifestPutResult(digest, document.Subject?.Digest);
     }
 

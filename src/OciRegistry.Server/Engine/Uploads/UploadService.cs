@@ -4,6 +4,7 @@ using OciRegistry.Content;
 using OciRegistry.Errors;
 using OciRegistry.Hashing;
 using OciRegistry.Storage;
+using OciRegistry.Telemetry;
 
 namespace OciRegistry.Engine.Uploads;
 
@@ -12,7 +13,7 @@ namespace OciRegistry.Engine.Uploads;
 /// into the content-addressed blob store. All progress lives in storage, so any instance can continue an
 /// upload; a failed verification deletes the upload and nothing becomes visible.
 /// </summary>
-internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHashCache hashes, TimeProvider time)
+internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHashCache hashes, TimeProvider time, RegistryMetrics metrics)
 {
     /// <summary>Starts an upload and returns its id.</summary>
     public async Task<string> StartAsync(RepositoryName name, CancellationToken cancellationToken)
@@ -59,6 +60,7 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
             throw OutOfOrder(current);
         }
 
+        metrics.BytesReceived(length - offset);
         if (hash is not null && hash.Length == length)
         {
             using var state = new MemoryStream(hash.SaveState());
@@ -80,6 +82,9 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
     /// </summary>
     public async Task CompleteAsync(RepositoryName name, string id, Digest expected, CancellationToken cancellationToken)
     {
+        using var activity = RegistryMetrics.Activities.StartActivity("CompleteUpload");
+        activity?.SetTag("oci.repository", name.Value);
+        activity?.SetTag("oci.digest", expected.ToString());
         var length = await GetOffsetAsync(name, id, cancellationToken).ConfigureAwait(false);
         var data = RegistryLayout.UploadData(name, id);
         var hash = expected.Algorithm == DigestAlgorithm.Sha256
@@ -124,6 +129,7 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
         // The link is written after the bytes are in place: a repository never points at a missing blob.
         await links.WriteAsync(RegistryLayout.LayerLink(name, expected), expected, cancellationToken).ConfigureAwait(false);
         await store.DeleteAsync(RegistryLayout.Upload(name, id), cancellationToken).ConfigureAwait(false);
+        metrics.BlobCommitted();
     }
 
     /// <summary>Uploads a whole blob in one request (POST with <c>?digest=</c>).</summary>
