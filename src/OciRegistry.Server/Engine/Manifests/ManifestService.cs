@@ -161,8 +161,21 @@ internal sealed class ManifestService(IBlobStore store, LinkFiles links, Referre
         }
     }
 
-    private async Task<Digest?> MissingIfAbsentAsync(string linkPath, Digest digest, CancellationToken cancellationToken) =>
-        await links.ExistsAsync(linkPath, cancellationToken).ConfigureAwait(false) ? null : digest;
+    /// <summary>
+    /// Checks that a referenced blob or child is linked into the repository and rewrites its link. The fresh link
+    /// time tells a concurrent garbage collection that the content was referenced after its mark began, so an
+    /// old, unreferenced blob that a new manifest reuses is not swept from under it.
+    /// </summary>
+    private async Task<Digest?> MissingIfAbsentAsync(string linkPath, Digest digest, CancellationToken cancellationToken)
+    {
+        if (!await links.ExistsAsync(linkPath, cancellationToken).ConfigureAwait(false))
+        {
+            return digest;
+        }
+
+        await links.WriteAsync(linkPath, digest, cancellationToken).ConfigureAwait(false);
+        return null;
+    }
 
     private static OciRegistryException Unknown(ManifestReference reference) =>
         new(OciErrorCode.ManifestUnknown, $"manifest '{reference}' is not in the repository", new { reference = reference.ToString() });
