@@ -585,22 +585,29 @@ public sealed partial class AzureBlobStore : IBlobStore
         }
     }
 
-    /// <summary>Runs one exchange with the service, turning its failures into <see cref="StoreUnavailableException"/>.</summary>
+    /// <summary>
+    /// Runs one exchange with the service, turning its failures into <see cref="StoreUnavailableException"/>. When the
+    /// container has gone (deleted behind the driver's back, or an emulator restarted empty), it is created again
+    /// and the exchange, which did nothing, is tried once more.
+    /// </summary>
     private async Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await call(cancellationToken).ConfigureAwait(false);
-        }
-        catch (RequestFailedException e) when (AzureFailures.IsContainerNotFound(e))
-        {
-            // Deleted behind our back: the next write creates it again.
-            _containerReady = false;
-            throw AzureFailures.Unavailable(e);
-        }
-        catch (Exception e) when (AzureFailures.IsUnavailable(e, cancellationToken))
-        {
-            throw AzureFailures.Unavailable(e);
+            try
+            {
+                return await call(cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (AzureFailures.IsContainerNotFound(e) && attempt == 1)
+            {
+                _containerReady = false;
+            }
+            catch (Exception e) when (AzureFailures.IsUnavailable(e, cancellationToken))
+            {
+                throw AzureFailures.Unavailable(e);
+            }
+
+            await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
