@@ -76,8 +76,13 @@ running_pid() {
   echo "$pid"
 }
 
+# Any HTTP answer will do (an unsigned request gets 403): the service is up.
 answers() {
   local port="$1" code
+  if ! command -v curl >/dev/null 2>&1; then
+    port_taken "$port"
+    return
+  fi
   code="$(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:$port/$account?comp=list" 2>/dev/null || true)"
   [[ -n "$code" && "$code" != "000" ]]
 }
