@@ -28,7 +28,7 @@ public sealed class RegistryHost : IAsyncDisposable
     /// <summary>The host's services (its meter factory, for telemetry tests).</summary>
     public IServiceProvider Services => app.Services;
 
-    /// <summary>Starts a registry on <paramref name="target"/> with deletes enabled, then <paramref name="configure"/> applied.</summary>
+    /// <summary>Starts a registry on <paramref name="target"/> with deletes enabled and redirects off, then <paramref name="configure"/> applied.</summary>
     public static async Task<RegistryHost> StartAsync(RegistryTarget target, Action<OciRegistryOptions>? configure = null)
     {
         var builder = WebApplication.CreateBuilder();
@@ -37,6 +37,9 @@ public sealed class RegistryHost : IAsyncDisposable
         var registry = builder.Services.AddOciRegistry(configure: o =>
         {
             o.Storage.DeleteEnabled = true;
+
+            // The suite checks what the registry itself answers; RedirectTests turns redirects to storage back on.
+            o.Storage.Redirect.Enabled = false;
             configure?.Invoke(o);
         });
         var storage = await target.AddStorageAsync(registry, CancellationToken.None);
