@@ -12,9 +12,11 @@ internal static class StorageDriverSelection
                 return registry.AddFileSystemBlobStore(storage.GetSection("FileSystem"));
             case "azure":
                 return registry.AddAzureBlobStore(storage.GetSection("Azure"));
+            case "s3":
+                return registry.AddS3BlobStore(storage.GetSection("S3"));
             default:
                 throw new InvalidOperationException(
-                    $"OciRegistry:Storage:Driver is '{driver}'; this host knows: filesystem, azure.");
+                    $"OciRegistry:Storage:Driver is '{driver}'; this host knows: filesystem, azure, s3.");
         }
     }
 }

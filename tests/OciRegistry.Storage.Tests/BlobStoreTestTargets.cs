@@ -10,8 +10,7 @@ public static class BlobStoreTestTargets
     {
         yield return Target("FileSystem", new FileSystemBlobStoreTestTarget());
         yield return Target("Azure", new Azure.AzureBlobStoreTestTarget());
-
-        // The S3 driver (against an S3-compatible server) and the Azure driver (against Azurite) join here.
+        yield return Target("S3", new S3.S3BlobStoreTestTarget());
     }
 
     private static TestFixtureData Target(string name, IBlobStoreTestTarget target) =>
