@@ -12,6 +12,7 @@
 #
 # On a fresh Debian 12 machine (as root, or with sudo) it installs the clients the integration tests start,
 # skopeo, umoci and docker-registry (the Go registry), when one is missing; the dotnet SDK must be there already.
+# Without --fast it also starts the services below (eng/services/*.sh; dockerd's brings docker.io, podman, buildah).
 set -uo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -74,7 +75,24 @@ fi
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 results_dir="$(mktemp -d "${TMPDIR:-/tmp}/ociregistry-test-results.XXXXXX")"
-trap 'rm -rf "$results_dir"' EXIT
+trap 'rm -rf "$results_dir"; stop_services' EXIT
+
+# Services the tests need, from eng/services/NAME.sh: started here with their environment exported to the tests,
+# and stopped on exit. One that fails to start does not end the run: the tests that need it fail, saying why.
+started_services=()
+start_service() {
+  "eng/services/$1.sh" start && started_services+=("$1") && eval "$("eng/services/$1.sh" env)"
+}
+stop_services() {
+  local service
+  for service in "${started_services[@]}"; do
+    "eng/services/$service.sh" stop || true
+  done
+}
+if ! $fast; then
+  # dockerd for the docker tests; its install step also brings podman and buildah.
+  start_service dockerd || echo "eng/test.sh: dockerd did not start; the docker tests will fail" >&2
+fi
 
 # One TRX file per test assembly (the logger names them apart); their counters are summed below.
 dotnet test OciRegistry.slnx -c Release --logger trx --results-directory "$results_dir" "${dotnet_args[@]}" </dev/null

@@ -11,6 +11,22 @@ internal static class ManifestJson
         return document.RootElement.TryGetProperty("mediaType", out var mediaType) ? mediaType.GetString() : null;
     }
 
+    /// <summary>The digest of an image manifest's config blob.</summary>
+    public static string ConfigDigest(byte[] manifest)
+    {
+        using var document = JsonDocument.Parse(manifest);
+        return document.RootElement.GetProperty("config").GetProperty("digest").GetString()!;
+    }
+
+    /// <summary>The digests of an image manifest's layers, bottom first.</summary>
+    public static IReadOnlyList<string> LayerDigests(byte[] manifest)
+    {
+        using var document = JsonDocument.Parse(manifest);
+        return document.RootElement.GetProperty("layers").EnumerateArray()
+            .Select(layer => layer.GetProperty("digest").GetString()!)
+            .ToList();
+    }
+
     /// <summary>The images an index lists, in order, with their platform as <c>os/architecture</c>.</summary>
     public static IReadOnlyList<IndexEntry> IndexEntries(byte[] index)
     {

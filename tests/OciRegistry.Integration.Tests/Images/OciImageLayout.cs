@@ -30,6 +30,36 @@ internal sealed class OciImageLayout
         return new OciImageLayout(directory);
     }
 
+    /// <summary>A layout that exists already, such as one skopeo pulled an image into.</summary>
+    public static OciImageLayout Open(string directory) => new(directory);
+
+    /// <summary>The digest of the manifest (or index) tagged <paramref name="tag"/>.</summary>
+    public async Task<string> DigestAsync(string tag, CancellationToken cancellationToken) =>
+        FindTagged(await ReadLayoutIndexAsync(cancellationToken), tag)["digest"]!.GetValue<string>();
+
+    public Task<byte[]> ReadBlobAsync(string digest, CancellationToken cancellationToken) =>
+        File.ReadAllBytesAsync(BlobPath(digest), cancellationToken);
+
+    /// <summary>
+    /// The content of a file in the image tagged <paramref name="tag"/>, from the topmost layer that has it, or
+    /// null when no layer has it.
+    /// </summary>
+    public async Task<byte[]?> ReadFileAsync(string tag, string path, CancellationToken cancellationToken)
+    {
+        var manifest = await ReadBlobAsync(await DigestAsync(tag, cancellationToken), cancellationToken);
+        foreach (var layer in ManifestJson.LayerDigests(manifest).Reverse())
+        {
+            await using var archive = File.OpenRead(BlobPath(layer));
+            var content = await LayerArchive.ReadFileAsync(archive, path, cancellationToken);
+            if (content is not null)
+            {
+                return content;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// Adds a linux image of one layer (a small file whose text is <paramref name="fileContent"/>) for the given
     /// architecture under <paramref name="tag"/>.
@@ -41,7 +71,7 @@ internal sealed class OciImageLayout
         await File.WriteAllTextAsync(file, fileContent, cancellationToken);
 
         await Umoci(cancellationToken, "new", "--image", image);
-        await Umoci(cancellationToken, "insert", "--rootless", "--image", image, file, "/content.txt");
+        await Umoci(cancellationToken, "insert", "--rootless", "--image", image, file, TestImages.ContentFile);
         await Umoci(cancellationToken, "config", "--image", image, "--os", "linux", "--architecture", architecture,
             "--config.cmd", "/bin/true");
         File.Delete(file);

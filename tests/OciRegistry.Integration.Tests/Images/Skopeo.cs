@@ -42,6 +42,13 @@ internal sealed class Skopeo
         return digest;
     }
 
+    /// <summary>
+    /// Writes an image as a docker-archive tarball named <paramref name="imageName"/>: what <c>docker load</c> and
+    /// <c>podman load</c> read.
+    /// </summary>
+    public Task SaveDockerArchiveAsync(string source, string archivePath, string imageName, CancellationToken cancellationToken) =>
+        CopyAsync(source, $"docker-archive:{archivePath}:{imageName}", cancellationToken);
+
     /// <summary>The manifest (or index) exactly as the source serves it.</summary>
     public async Task<byte[]> RawManifestAsync(string reference, CancellationToken cancellationToken)
     {

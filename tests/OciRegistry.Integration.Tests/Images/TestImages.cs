@@ -5,6 +5,11 @@ internal static class TestImages
 {
     public const string ImageIndexMediaType = "application/vnd.oci.image.index.v1+json";
     public const string DockerManifestMediaType = "application/vnd.docker.distribution.manifest.v2+json";
+    public const string DockerManifestListMediaType = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public const string OciManifestMediaType = "application/vnd.oci.image.manifest.v1+json";
+
+    /// <summary>The file every test image carries in its one layer (see <see cref="OciImageLayout.AddImageAsync"/>).</summary>
+    public const string ContentFile = "/content.txt";
 
     /// <summary>A layout with one linux/amd64 image of one layer, tagged <paramref name="tag"/>.</summary>
     public static async Task<OciImageLayout> SingleArchAsync(string directory, string tag, CancellationToken cancellationToken)

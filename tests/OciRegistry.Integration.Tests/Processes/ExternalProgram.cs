@@ -2,16 +2,24 @@ using System.Diagnostics;
 
 namespace OciRegistry.Integration.Tests.Processes;
 
-/// <summary>Runs a command-line tool (skopeo, umoci) to completion and captures what it printed.</summary>
+/// <summary>Runs a command-line tool (skopeo, umoci, docker, ...) to completion and captures what it printed.</summary>
 internal static class ExternalProgram
 {
     // A hung client must fail its test, not the whole run.
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
 
     /// <summary>Runs the program and throws, with everything it printed, unless it exits with 0.</summary>
-    public static async Task<ProgramResult> RunCheckedAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    public static Task<ProgramResult> RunCheckedAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        RunCheckedAsync(fileName, arguments, environment: null, cancellationToken);
+
+    /// <summary>
+    /// Runs the program with changes to the inherited environment (a null value removes the variable) and throws,
+    /// with everything it printed, unless it exits with 0.
+    /// </summary>
+    public static async Task<ProgramResult> RunCheckedAsync(
+        string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(fileName, arguments, cancellationToken);
+        var result = await RunAsync(fileName, arguments, environment, cancellationToken);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException(result.ToString());
@@ -21,7 +29,15 @@ internal static class ExternalProgram
     }
 
     /// <summary>Runs the program and returns its exit code and output, whatever the exit code.</summary>
-    public static async Task<ProgramResult> RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    public static Task<ProgramResult> RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        RunAsync(fileName, arguments, environment: null, cancellationToken);
+
+    /// <summary>
+    /// Runs the program with changes to the inherited environment (a null value removes the variable) and returns
+    /// its exit code and output, whatever the exit code.
+    /// </summary>
+    public static async Task<ProgramResult> RunAsync(
+        string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -33,6 +49,18 @@ internal static class ExternalProgram
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                startInfo.Environment.Remove(name);
+            }
+            else
+            {
+                startInfo.Environment[name] = value;
+            }
         }
 
         var commandLine = string.Join(' ', startInfo.ArgumentList.Prepend(fileName));

@@ -43,7 +43,13 @@ internal sealed class RegistryProcess : IAsyncDisposable
     public string Output => string.Join(Environment.NewLine, output);
 
     /// <summary>A skopeo image reference for a repository (and tag or digest) on this registry.</summary>
-    public string ImageReference(string repositoryAndReference) => $"docker://127.0.0.1:{Port}/{repositoryAndReference}";
+    public string ImageReference(string repositoryAndReference) => $"docker://{ImageName(repositoryAndReference)}";
+
+    /// <summary>The registry as image names start with it: <c>127.0.0.1:PORT</c>.</summary>
+    public string Authority => $"127.0.0.1:{Port}";
+
+    /// <summary>An image name for a repository (and tag or digest) on this registry, as docker and podman write it.</summary>
+    public string ImageName(string repositoryAndReference) => $"{Authority}/{repositoryAndReference}";
 
     /// <summary>
     /// Starts a registry on a free loopback port and waits until <c>GET /v2/</c> answers 200. A port taken by
