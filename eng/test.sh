@@ -93,6 +93,8 @@ if ! $fast; then
   # dockerd for the docker tests; its install step also brings podman and buildah.
   start_service dockerd || echo "eng/test.sh: dockerd did not start; the docker tests will fail" >&2
 fi
+# Storage servers of the S3 and Azure drivers, also with --fast: the driver and API suites run on them.
+start_service azurite || echo "eng/test.sh: Azurite did not start; the Azure tests will fail" >&2
 
 # One TRX file per test assembly (the logger names them apart); their counters are summed below.
 dotnet test OciRegistry.slnx -c Release --logger trx --results-directory "$results_dir" "${dotnet_args[@]}" </dev/null
