@@ -95,6 +95,7 @@ if ! $fast; then
 fi
 # Storage servers of the S3 and Azure drivers, also with --fast: the driver and API suites run on them.
 start_service azurite || echo "eng/test.sh: Azurite did not start; the Azure tests will fail" >&2
+start_service s3-swift || echo "eng/test.sh: Swift (S3) did not start; the S3 tests will fail" >&2
 
 # One TRX file per test assembly (the logger names them apart); their counters are summed below.
 dotnet test OciRegistry.slnx -c Release --logger trx --results-directory "$results_dir" "${dotnet_args[@]}" </dev/null

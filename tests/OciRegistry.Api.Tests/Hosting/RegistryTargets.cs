@@ -7,6 +7,7 @@ public static class RegistryTargets
     public static IEnumerable<RegistryTarget> All()
     {
         yield return new FileSystemTarget();
+        yield return new S3Target();
         yield return new AzureTarget();
     }
 }
