@@ -12,7 +12,7 @@ namespace OciRegistry.Api;
 /// <c>POST /v2/&lt;name&gt;/blobs/uploads/</c> (start, monolithic, mount) and
 /// <c>GET|PATCH|PUT|DELETE /v2/&lt;name&gt;/blobs/uploads/&lt;id&gt;</c>.
 /// </summary>
-internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, RegistryUrls urls)
+internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, UploadTokenSigner signer, RegistryUrls urls)
 {
     public async Task StartAsync(HttpContext context, RegistryRoute route)
     {
@@ -46,26 +46,26 @@ internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, 
         }
 
         var id = await uploads.StartAsync(route.Name, cancellationToken).ConfigureAwait(false);
-        Accepted(context, route.Name, id, 0, StatusCodes.Status202Accepted);
+        await AcceptedAsync(context, route.Name, id, 0, StatusCodes.Status202Accepted).ConfigureAwait(false);
     }
 
     public async Task GetStatusAsync(HttpContext context, RegistryRoute route)
     {
-        var id = route.Argument!;
+        var id = await VerifiedUploadIdAsync(context, route).ConfigureAwait(false);
         var offset = await uploads.GetOffsetAsync(route.Name, id, context.RequestAborted).ConfigureAwait(false);
-        Accepted(context, route.Name, id, offset, StatusCodes.Status204NoContent);
+        await AcceptedAsync(context, route.Name, id, offset, StatusCodes.Status204NoContent).ConfigureAwait(false);
     }
 
     public async Task PatchAsync(HttpContext context, RegistryRoute route)
     {
-        var id = route.Argument!;
+        var id = await VerifiedUploadIdAsync(context, route).ConfigureAwait(false);
         var length = await AppendBodyAsync(context, route, id).ConfigureAwait(false);
-        Accepted(context, route.Name, id, length, StatusCodes.Status202Accepted);
+        await AcceptedAsync(context, route.Name, id, length, StatusCodes.Status202Accepted).ConfigureAwait(false);
     }
 
     public async Task PutAsync(HttpContext context, RegistryRoute route)
     {
-        var id = route.Argument!;
+        var id = await VerifiedUploadIdAsync(context, route).ConfigureAwait(false);
         var digestText = context.Request.Query["digest"].ToString();
         if (digestText.Length == 0)
         {
@@ -84,7 +84,8 @@ internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, 
 
     public async Task CancelAsync(HttpContext context, RegistryRoute route)
     {
-        await uploads.CancelAsync(route.Name, route.Argument!, context.RequestAborted).ConfigureAwait(false);
+        var id = await VerifiedUploadIdAsync(context, route).ConfigureAwait(false);
+        await uploads.CancelAsync(route.Name, id, context.RequestAborted).ConfigureAwait(false);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
         context.Response.ContentLength = 0;
     }
@@ -121,7 +122,7 @@ internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, 
         catch (OciRegistryException e) when (e.Code == OciErrorCode.RangeInvalid)
         {
             // The client needs the upload's address to resume from the Range we report.
-            context.Response.Headers.Location = urls.For(context, UploadPath(route.Name, id));
+            context.Response.Headers.Location = await UploadLocationAsync(context, route.Name, id).ConfigureAwait(false);
             context.Response.Headers[RegistryHeaders.UploadUuid] = id;
             throw;
         }
@@ -131,11 +132,33 @@ internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, 
         context.Request.ContentLength > 0 ||
         (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true);
 
-    private void Accepted(HttpContext context, RepositoryName name, string id, long length, int status)
+    /// <summary>
+    /// The upload id of the URL, refused when the URL carries a <c>_state</c> token this registry did not sign. A URL
+    /// without one is accepted: the random id alone already names the upload, and some proxies drop query strings.
+    /// </summary>
+    private async Task<string> VerifiedUploadIdAsync(HttpContext context, RegistryRoute route)
+    {
+        var id = route.Argument!;
+        var token = context.Request.Query[StateParameter].ToString();
+        if (token.Length > 0 && !await signer.VerifyAsync(route.Name, id, token, context.RequestAborted).ConfigureAwait(false))
+        {
+            throw new OciRegistryException(OciErrorCode.BlobUploadUnknown, "the upload URL's state token is not valid for this registry");
+        }
+
+        return id;
+    }
+
+    private async Task<string> UploadLocationAsync(HttpContext context, RepositoryName name, string id)
+    {
+        var token = await signer.CreateAsync(name, id, context.RequestAborted).ConfigureAwait(false);
+        return urls.For(context, UploadPath(name, id)) + "?" + StateParameter + "=" + token;
+    }
+
+    private async Task AcceptedAsync(HttpContext context, RepositoryName name, string id, long length, int status)
     {
         var response = context.Response;
         response.StatusCode = status;
-        response.Headers.Location = urls.For(context, UploadPath(name, id));
+        response.Headers.Location = await UploadLocationAsync(context, name, id).ConfigureAwait(false);
         response.Headers.Range = UploadService.FormatRange(length);
         response.Headers[RegistryHeaders.UploadUuid] = id;
         response.ContentLength = 0;
@@ -149,6 +172,8 @@ internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, 
         response.Headers[RegistryHeaders.ContentDigest] = digest.ToString();
         response.ContentLength = 0;
     }
+
+    private const string StateParameter = "_state";
 
     private static string UploadPath(RepositoryName name, string id) => $"/v2/{name.Value}/blobs/uploads/{id}";
 }

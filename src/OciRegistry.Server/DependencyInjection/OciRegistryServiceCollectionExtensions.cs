@@ -47,6 +47,7 @@ public static class OciRegistryServiceCollectionExtensions
         services.TryAddSingleton<LinkFiles>();
         services.TryAddSingleton<BlobService>();
         services.TryAddSingleton<UploadService>();
+        services.TryAddSingleton<UploadTokenSigner>();
         services.TryAddSingleton<ManifestService>();
         services.TryAddSingleton<ReferrerService>();
         services.TryAddSingleton<TagService>();

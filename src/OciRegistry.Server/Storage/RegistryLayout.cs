@@ -80,6 +80,12 @@ internal static class RegistryLayout
     public static string UploadHashState(RepositoryName name, string uploadId, long offset) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Upload(name, uploadId)}/hashstates/sha256/{offset}");
 
+    /// <summary>
+    /// The random key that signs upload URLs when <c>OciRegistry:Http:Secret</c> is not set, shared by every instance
+    /// on this storage. Outside <c>repositories/</c> and <c>blobs/</c>, which is all the Go registry reads.
+    /// </summary>
+    public const string HttpSecret = Root + "/_ociregistry/http-secret";
+
     /// <summary>Referrers of a subject: one link per manifest whose <c>subject</c> is that digest (not in distribution's layout).</summary>
     public static string Referrers(RepositoryName name, Digest subject) =>
         $"{Repository(name)}/_referrers/subjects/{subject.Algorithm}/{subject.Encoded}";
