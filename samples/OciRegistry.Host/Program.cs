@@ -1,4 +1,10 @@
 using OciRegistry.Host;
+using OciRegistry.Host.Commands;
+
+if (GarbageCollectCommand.IsRequested(args))
+{
+    return await GarbageCollectCommand.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 HostListenAddress.Configure(builder);
@@ -12,3 +18,4 @@ var app = builder.Build();
 app.MapHealthChecks("/healthz");
 app.MapOciRegistry();
 app.Run();
+return 0;

@@ -1,3 +1,5 @@
+using OciRegistry.GarbageCollection;
+
 namespace OciRegistry.DependencyInjection;
 
 /// <summary>Settings of the registry engine and its HTTP API (the <c>OciRegistry</c> configuration section).</summary>
@@ -11,6 +13,9 @@ public sealed class OciRegistryOptions
 
     /// <summary>HTTP settings (<c>OciRegistry:Http</c>).</summary>
     public OciRegistryHttpOptions Http { get; set; } = new();
+
+    /// <summary>Garbage collection settings (<c>OciRegistry:GarbageCollection</c>).</summary>
+    public GarbageCollectionOptions GarbageCollection { get; set; } = new();
 
     /// <summary>Largest manifest accepted, in bytes; larger ones are refused with 413.</summary>
     public int MaxManifestBytes { get; set; } = DefaultMaxManifestBytes;

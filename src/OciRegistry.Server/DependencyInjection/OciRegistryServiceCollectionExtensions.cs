@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OciRegistry.Api;
 using OciRegistry.DependencyInjection;
 using OciRegistry.Engine;
@@ -9,6 +11,7 @@ using OciRegistry.Engine.Manifests;
 using OciRegistry.Engine.Referrers;
 using OciRegistry.Engine.Tags;
 using OciRegistry.Engine.Uploads;
+using OciRegistry.GarbageCollection;
 using OciRegistry.Hashing;
 using OciRegistry.Telemetry;
 
@@ -52,6 +55,11 @@ public static class OciRegistryServiceCollectionExtensions
         services.TryAddSingleton<ReferrerService>();
         services.TryAddSingleton<TagService>();
         services.TryAddSingleton<CatalogService>();
+        services.TryAddSingleton<IGarbageCollector, GarbageCollector>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OciRegistryOptions>, GarbageCollectionOptionsValidator>());
+
+        // Always registered, idle unless OciRegistry:GarbageCollection:Enabled: the flag is read when the host starts.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GarbageCollectionService>());
         services.TryAddSingleton<RegistryUrls>();
         services.TryAddSingleton<BlobEndpoints>();
         services.TryAddSingleton<UploadEndpoints>();

@@ -28,6 +28,17 @@ internal static class GoRegistry
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Runs <c>docker-registry garbage-collect</c> (with <paramref name="options"/> such as <c>--dry-run</c> and
+    /// <c>--delete-untagged</c>) on a storage root and returns what it printed.
+    /// </summary>
+    public static Task<ProgramResult> GarbageCollectAsync(string rootDirectory, string configDirectory, IEnumerable<string> options, CancellationToken cancellationToken)
+    {
+        var configPath = Path.Combine(configDirectory, "docker-registry-gc.yml");
+        File.WriteAllText(configPath, CreateConfiguration(rootDirectory, LoopbackPort.FindFree()));
+        return ExternalProgram.RunCheckedAsync(Executable, ["garbage-collect", .. options, configPath], cancellationToken);
+    }
+
     private static string CreateConfiguration(string rootDirectory, int port) => $"""
         version: 0.1
         log:

@@ -44,6 +44,20 @@ internal static class OciRegistryHost
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Runs one of the host's commands (such as <c>garbage-collect --dry-run</c>) to completion with the filesystem
+    /// driver on a storage root; further <c>--Key=value</c> settings may follow the command's own arguments.
+    /// </summary>
+    public static Task<ProgramResult> RunCommandAsync(string rootDirectory, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var hostAssembly = LocateHostAssembly();
+        return ExternalProgram.RunCheckedAsync("dotnet", [
+            hostAssembly, .. arguments,
+            "--contentRoot", Path.GetDirectoryName(hostAssembly)!,
+            $"--OciRegistry:Storage:FileSystem:RootDirectory={rootDirectory}",
+        ], cancellationToken);
+    }
+
     private static string LocateHostAssembly()
     {
         var configuration = typeof(OciRegistryHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

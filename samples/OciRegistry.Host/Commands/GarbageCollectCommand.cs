@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Globalization;
+using OciRegistry.GarbageCollection;
+
+namespace OciRegistry.Host.Commands;
+
+/// <summary>
+/// <c>garbage-collect [--dry-run] [--delete-untagged]</c>: one collection over the storage the host is configured for
+/// (same appsettings.json, environment and <c>--key=value</c> settings as when serving), printing each deletion and a
+/// summary, then exiting. Safe while registry instances serve the same storage.
+/// </summary>
+internal static class GarbageCollectCommand
+{
+    public const string Name = "garbage-collect";
+
+    /// <summary>Exit code when another collector holds the lease and nothing was done.</summary>
+    public const int SkippedExitCode = 3;
+
+    public static bool IsRequested(string[] args) => args.Length > 0 && args[0] == Name;
+
+    public static Task<int> RunAsync(string[] args)
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be deleted; delete nothing." };
+        var deleteUntagged = new Option<bool>("--delete-untagged", "-m")
+        {
+            Description = "Also delete manifests no tag reaches (children of tagged indexes and referrers of kept manifests stay).",
+        };
+        var command = new Command(Name, "Delete blobs, links and manifests nothing references, and abandoned uploads.") { dryRun, deleteUntagged };
+
+        // Anything else is configuration, as when serving: --OciRegistry:Storage:FileSystem:RootDirectory=/data
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parsed, cancellationToken) =>
+            CollectAsync(parsed.GetValue(dryRun), parsed.GetValue(deleteUntagged), [.. parsed.UnmatchedTokens], cancellationToken));
+        return new RootCommand("OciRegistry host: serves the registry, or runs one of its commands.") { command }.Parse(args).InvokeAsync();
+    }
+
+    private static async Task<int> CollectAsync(bool dryRun, bool deleteUntagged, string[] configurationArgs, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder(configurationArgs);
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter("OciRegistry.GarbageCollection", LogLevel.Warning);
+        builder.Services
+            .AddOciRegistry(builder.Configuration.GetSection("OciRegistry"))
+            .AddStorageDriverFromConfiguration(builder.Configuration.GetSection("OciRegistry:Storage"));
+        await using var app = builder.Build();
+
+        var verb = dryRun ? "would delete" : "deleted";
+        var result = await app.Services.GetRequiredService<IGarbageCollector>().CollectAsync(new GarbageCollectionRequest
+        {
+            DryRun = dryRun,
+            DeleteUntagged = deleteUntagged ? true : null,
+            Progress = new ConsoleProgress(deletion => Console.WriteLine($"{verb} {deletion}")),
+        }, cancellationToken);
+
+        if (result.Skipped)
+        {
+            await Console.Error.WriteLineAsync($"garbage-collect: not run, {result.SkipReason}");
+            return SkippedExitCode;
+        }
+
+        foreach (var restored in result.Restored)
+        {
+            Console.WriteLine($"put back {restored} (referenced by a push during the collection)");
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{(dryRun ? "would delete" : "deleted")}: {result.BlobsDeleted} blobs, {result.ManifestsDeleted} manifests, " +
+            $"{result.LayerLinksDeleted} layer links, {result.UploadsPurged} uploads; {result.BytesFreed} bytes freed; " +
+            $"{result.Marked} blobs kept in {result.Repositories} repositories; {result.Duration.TotalSeconds:0.000} s"));
+        return 0;
+    }
+
+    /// <summary>Writes at once, on the collector's thread (<see cref="Progress{T}"/> would post out of order).</summary>
+    private sealed class ConsoleProgress(Action<GarbageCollectionDeletion> write) : IProgress<GarbageCollectionDeletion>
+    {
+        public void Report(GarbageCollectionDeletion value) => write(value);
+    }
+}
