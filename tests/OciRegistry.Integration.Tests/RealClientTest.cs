@@ -44,6 +44,10 @@ internal abstract class RealClientTest
     protected async Task<RegistryProcess> StartHostAsync(string rootName = "root") =>
         Track(await OciRegistryHost.StartAsync(Work.Combine(rootName, create: true), Work.Path, Cancellation));
 
+    /// <summary>Starts our sample host on the given storage (a folder, a bucket, a container).</summary>
+    protected async Task<RegistryProcess> StartHostAsync(HostStorage storage) =>
+        Track(await OciRegistryHost.StartAsync(storage, Work.Path, Cancellation));
+
     /// <summary>Starts the Go registry on a storage root (a folder of the work directory).</summary>
     protected async Task<RegistryProcess> StartGoRegistryAsync(string rootName = "root") =>
         Track(await GoRegistry.StartAsync(Work.Combine(rootName, create: true), Work.Path, Cancellation));

@@ -1,16 +1,22 @@
 using OciRegistry.Integration.Tests.Images;
+using OciRegistry.Integration.Tests.Processes;
+using OciRegistry.Integration.Tests.StorageDrivers;
 
 namespace OciRegistry.Integration.Tests;
 
-/// <summary>skopeo against our host: what goes in comes out byte for byte, and the tag operations work.</summary>
-internal sealed class SkopeoRoundTripTests : RealClientTest
+/// <summary>
+/// skopeo against our host, once per storage driver (each test on fresh storage: a folder, or a new bucket or
+/// container on the shared S3 and Azurite servers): what goes in comes out byte for byte, and the tag operations work.
+/// </summary>
+[TestFixtureSource(typeof(StorageTarget), nameof(StorageTarget.All))]
+internal sealed class SkopeoRoundTripTests(StorageTarget target) : RealClientTest
 {
     [Test]
     public async Task Oci_image_pushed_and_pulled_back_keeps_its_manifest_digest()
     {
         var layout = await TestImages.SingleArchAsync(Work.Combine("source"), "v1", Cancellation);
         var sourceDigest = await Skopeo.ManifestDigestAsync(layout.Reference("v1"), Cancellation);
-        var host = await StartHostAsync();
+        var host = await StartHostOnTargetAsync();
 
         var pushedDigest = await Skopeo.CopyAsync(layout.Reference("v1"), host.ImageReference("round/trip:v1"), Cancellation);
         var servedManifest = await Skopeo.RawManifestAsync(host.ImageReference("round/trip:v1"), Cancellation);
@@ -30,7 +36,7 @@ internal sealed class SkopeoRoundTripTests : RealClientTest
     public async Task Docker_schema2_image_pushed_and_pulled_back_keeps_its_manifest_digest()
     {
         var layout = await TestImages.SingleArchAsync(Work.Combine("source"), "v1", Cancellation);
-        var host = await StartHostAsync();
+        var host = await StartHostOnTargetAsync();
 
         var pushedDigest = await Skopeo.CopyAsync(
             layout.Reference("v1"), host.ImageReference("docker/schema2:v1"), Cancellation, "--format", "v2s2");
@@ -53,7 +59,7 @@ internal sealed class SkopeoRoundTripTests : RealClientTest
     {
         var layout = await TestImages.MultiArchAsync(Work.Combine("source"), "multi", Cancellation);
         var sourceIndex = await Skopeo.RawManifestAsync(layout.Reference("multi"), Cancellation);
-        var host = await StartHostAsync();
+        var host = await StartHostOnTargetAsync();
 
         var pushedDigest = await Skopeo.CopyAsync(layout.Reference("multi"), host.ImageReference("multi/arch:multi"), Cancellation, "--all");
         var servedIndex = await Skopeo.RawManifestAsync(host.ImageReference("multi/arch:multi"), Cancellation);
@@ -83,7 +89,7 @@ internal sealed class SkopeoRoundTripTests : RealClientTest
     public async Task Inspect_reports_the_pushed_digest_platform_and_layers()
     {
         var layout = await TestImages.SingleArchAsync(Work.Combine("source"), "v1", Cancellation);
-        var host = await StartHostAsync();
+        var host = await StartHostOnTargetAsync();
         var pushedDigest = await Skopeo.CopyAsync(layout.Reference("v1"), host.ImageReference("inspected/image:v1"), Cancellation);
 
         using var inspection = await Skopeo.InspectAsync(host.ImageReference("inspected/image:v1"), Cancellation);
@@ -104,7 +110,7 @@ internal sealed class SkopeoRoundTripTests : RealClientTest
     {
         var first = await TestImages.SingleArchAsync(Work.Combine("first"), "one", Cancellation);
         var second = await TestImages.SingleArchAsync(Work.Combine("second"), "two", Cancellation);
-        var host = await StartHostAsync();
+        var host = await StartHostOnTargetAsync();
         await Skopeo.CopyAsync(first.Reference("one"), host.ImageReference("tagged/repo:one"), Cancellation);
         await Skopeo.CopyAsync(second.Reference("two"), host.ImageReference("tagged/repo:two"), Cancellation);
         await Skopeo.CopyAsync(second.Reference("two"), host.ImageReference("tagged/repo:latest"), Cancellation);
@@ -119,7 +125,7 @@ internal sealed class SkopeoRoundTripTests : RealClientTest
     {
         var first = await TestImages.SingleArchAsync(Work.Combine("first"), "one", Cancellation);
         var second = await TestImages.SingleArchAsync(Work.Combine("second"), "two", Cancellation);
-        var host = await StartHostAsync();
+        var host = await StartHostOnTargetAsync();
         await Skopeo.CopyAsync(first.Reference("one"), host.ImageReference("deleted/repo:one"), Cancellation);
         await Skopeo.CopyAsync(second.Reference("two"), host.ImageReference("deleted/repo:two"), Cancellation);
 
@@ -135,4 +141,6 @@ internal sealed class SkopeoRoundTripTests : RealClientTest
             Assert.That(kept.Succeeded, Is.True, $"inspect of the kept tag: {kept}");
         });
     }
+
+    private Task<RegistryProcess> StartHostOnTargetAsync() => StartHostAsync(target.CreateStorage(Work));
 }

@@ -10,7 +10,7 @@ namespace OciRegistry.Integration.Tests.Content;
 /// of a splitmix64 sequence), never on how the reader cuts its reads. It hashes what it hands out, so the digest of the
 /// content is known once the stream has been read to its end.
 /// </summary>
-internal sealed class GeneratedContentStream : Stream
+internal sealed class GeneratedContentStream : ReadOnlyStream
 {
     private readonly long length;
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -24,12 +24,6 @@ internal sealed class GeneratedContentStream : Stream
         this.length = length;
         this.seed = seed;
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => length;
 
@@ -66,16 +60,6 @@ internal sealed class GeneratedContentStream : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -5,7 +5,8 @@ namespace OciRegistry.Integration.Tests.Processes;
 
 /// <summary>
 /// Starts our sample host (samples/OciRegistry.Host, built by this project's ProjectReference in the same
-/// configuration) as a real process with the filesystem driver on a given storage root.
+/// configuration) as a real process: with the filesystem driver on a given storage root, or on any storage a
+/// <see cref="HostStorage"/> configures.
 /// </summary>
 internal static class OciRegistryHost
 {
@@ -15,24 +16,31 @@ internal static class OciRegistryHost
     /// </summary>
     public const string TargetVariable = "OCIREGISTRY_TEST_TARGET";
 
-    public static Task<RegistryProcess> StartAsync(string rootDirectory, string configDirectory, CancellationToken cancellationToken)
+    public static Task<RegistryProcess> StartAsync(string rootDirectory, string configDirectory, CancellationToken cancellationToken) =>
+        StartAsync(HostStorage.FileSystem(rootDirectory), configDirectory, cancellationToken);
+
+    /// <summary>
+    /// Starts the host on the given storage. With the Go registry as the target (see <see cref="TargetVariable"/>),
+    /// the Go registry serves filesystem storage instead, and a test on other storage is ignored.
+    /// </summary>
+    public static Task<RegistryProcess> StartAsync(HostStorage storage, string configDirectory, CancellationToken cancellationToken)
     {
         if (string.Equals(Environment.GetEnvironmentVariable(TargetVariable), "go-registry", StringComparison.OrdinalIgnoreCase))
         {
-            return GoRegistry.StartAsync(rootDirectory, configDirectory, cancellationToken);
+            if (storage.RootDirectory is null)
+            {
+                Assert.Ignore($"{TargetVariable}=go-registry runs the Go registry on the filesystem only, not on {storage}.");
+            }
+
+            return GoRegistry.StartAsync(storage.RootDirectory, configDirectory, cancellationToken);
         }
 
         var hostAssembly = LocateHostAssembly();
-        return RegistryProcess.StartAsync("OciRegistry.Host", rootDirectory, port =>
+        return RegistryProcess.StartAsync("OciRegistry.Host", storage.Description, storage.RootDirectory, port =>
         {
             // Started from its own folder, as deployed, so its appsettings.json is the one that applies.
             var startInfo = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(hostAssembly)! };
-            foreach (var argument in new[]
-            {
-                hostAssembly,
-                "--urls", $"http://127.0.0.1:{port}",
-                $"--OciRegistry:Storage:FileSystem:RootDirectory={rootDirectory}",
-            })
+            foreach (var argument in new[] { hostAssembly, "--urls", $"http://127.0.0.1:{port}" }.Concat(storage.Arguments))
             {
                 startInfo.ArgumentList.Add(argument);
             }
@@ -72,7 +80,8 @@ internal static class OciRegistryHost
         return path;
     }
 
-    private static string FindSolutionDirectory()
+    /// <summary>The folder of OciRegistry.slnx above the test assembly: the repository root.</summary>
+    public static string FindSolutionDirectory()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

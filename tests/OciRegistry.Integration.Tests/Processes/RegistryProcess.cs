@@ -16,12 +16,14 @@ internal sealed class RegistryProcess : IAsyncDisposable
 
     private readonly Process process;
     private readonly ConcurrentQueue<string> output;
+    private readonly string? rootDirectory;
     private bool stopped;
 
-    private RegistryProcess(string name, string rootDirectory, int port, Process process, ConcurrentQueue<string> output)
+    private RegistryProcess(string name, string storage, string? rootDirectory, int port, Process process, ConcurrentQueue<string> output)
     {
         Name = name;
-        RootDirectory = rootDirectory;
+        Storage = storage;
+        this.rootDirectory = rootDirectory;
         Port = port;
         this.process = process;
         this.output = output;
@@ -30,12 +32,19 @@ internal sealed class RegistryProcess : IAsyncDisposable
     /// <summary>What runs here, for messages: "OciRegistry.Host" or "docker-registry".</summary>
     public string Name { get; }
 
-    /// <summary>The storage root: the folder that holds <c>docker/registry/v2</c>.</summary>
-    public string RootDirectory { get; }
+    /// <summary>What the registry keeps its data in, for messages: its storage root folder, a bucket, a container.</summary>
+    public string Storage { get; }
+
+    /// <summary>The storage root: the folder that holds <c>docker/registry/v2</c>. Only for registries on the filesystem.</summary>
+    public string RootDirectory => rootDirectory
+        ?? throw new InvalidOperationException($"{Name} keeps its data in {Storage}, not in a folder.");
 
     public int Port { get; }
 
     public int ProcessId => process.Id;
+
+    /// <summary>Whether the process has ended (crashed, or was stopped).</summary>
+    public bool HasExited => process.HasExited;
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
@@ -59,8 +68,21 @@ internal sealed class RegistryProcess : IAsyncDisposable
     /// <param name="rootDirectory">The storage root the registry serves.</param>
     /// <param name="createStartInfo">Makes the command that starts the registry on the given port.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
+    public static Task<RegistryProcess> StartAsync(
+        string name, string rootDirectory, Func<int, ProcessStartInfo> createStartInfo, CancellationToken cancellationToken) =>
+        StartAsync(name, rootDirectory, rootDirectory, createStartInfo, cancellationToken);
+
+    /// <summary>
+    /// Starts a registry whose data may lie elsewhere than in a folder (a bucket, a container), as
+    /// <see cref="StartAsync(string, string, Func{int, ProcessStartInfo}, CancellationToken)"/> does.
+    /// </summary>
+    /// <param name="name">A name for messages.</param>
+    /// <param name="storage">What the registry keeps its data in, for messages.</param>
+    /// <param name="rootDirectory">Its storage root folder, or <c>null</c> when it has none.</param>
+    /// <param name="createStartInfo">Makes the command that starts the registry on the given port.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
     public static async Task<RegistryProcess> StartAsync(
-        string name, string rootDirectory, Func<int, ProcessStartInfo> createStartInfo, CancellationToken cancellationToken)
+        string name, string storage, string? rootDirectory, Func<int, ProcessStartInfo> createStartInfo, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -80,8 +102,8 @@ internal sealed class RegistryProcess : IAsyncDisposable
             process.BeginErrorReadLine();
             process.StandardInput.Close();
 
-            var registry = new RegistryProcess(name, rootDirectory, port, process, output);
-            TestContext.Progress.WriteLine($"  started {name} (pid {process.Id}) on {registry.BaseAddress} serving {rootDirectory}");
+            var registry = new RegistryProcess(name, storage, rootDirectory, port, process, output);
+            TestContext.Progress.WriteLine($"  started {name} (pid {process.Id}) on {registry.BaseAddress} serving {storage}");
             try
             {
                 await registry.WaitUntilReadyAsync(cancellationToken);
