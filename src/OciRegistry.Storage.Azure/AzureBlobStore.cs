@@ -39,6 +39,7 @@ public sealed partial class AzureBlobStore : IBlobStore
     private readonly int _blockSize;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly TimeSpan _readStallLimit;
     private volatile bool _containerReady;
 
     /// <summary>Creates the driver on the account and container named by <paramref name="options"/> (no I/O yet).</summary>
@@ -53,6 +54,10 @@ public sealed partial class AzureBlobStore : IBlobStore
         _root = AzureBlobClientFactory.RootPrefix(settings.RootDirectory);
         _appendsRoot = _root + AppendsFolder + "/";
         _blockSize = settings.BlockSizeMiB << 20;
+
+        // The SDK's download stream restarts a stalled download MaxRetries times, each with its own retries: bound a
+        // single read to what one operation is documented to take.
+        _readStallLimit = settings.Timeout * (settings.MaxRetries + 1);
         _time = timeProvider ?? TimeProvider.System;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
@@ -106,7 +111,7 @@ public sealed partial class AzureBlobStore : IBlobStore
                     ? default
                     : new HttpRange(offset, length is { } limit && limit <= long.MaxValue - offset ? limit : null);
                 var download = await blob.DownloadStreamingAsync(new BlobDownloadOptions { Range = range }, token).ConfigureAwait(false);
-                return new AzureReadStream(download.Value.Content);
+                return new AzureReadStream(download.Value.Content, _readStallLimit);
             }
             catch (RequestFailedException e) when (AzureFailures.IsNotFound(e))
             {

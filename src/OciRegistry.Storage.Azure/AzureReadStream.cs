@@ -2,9 +2,10 @@ namespace OciRegistry.Storage.Azure;
 
 /// <summary>
 /// The body of a download. Failures of the service while the caller reads become
-/// <see cref="StoreUnavailableException"/>, as for every other operation of the driver.
+/// <see cref="StoreUnavailableException"/>, as for every other operation of the driver, and a read that makes no
+/// progress for <paramref name="stallLimit"/> fails instead of letting the SDK restart the download again and again.
 /// </summary>
-internal sealed class AzureReadStream(Stream inner) : Stream
+internal sealed class AzureReadStream(Stream inner, TimeSpan stallLimit) : Stream
 {
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -28,9 +29,15 @@ internal sealed class AzureReadStream(Stream inner) : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        stall.CancelAfter(stallLimit);
         try
         {
-            return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return await inner.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new StoreUnavailableException($"Azure Blob Storage sent nothing for {stallLimit.TotalSeconds:0} s while a blob was read.", e);
         }
         catch (Exception e) when (AzureFailures.IsUnavailable(e, cancellationToken))
         {

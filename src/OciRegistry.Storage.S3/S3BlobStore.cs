@@ -79,6 +79,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     private readonly string _bucket;
     private readonly string? _bucketRegion;
     private readonly int _partSize;
+    private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(1);
     private readonly TimeSpan _timeout;
     private readonly Protocol _downloadProtocol;
     private readonly TimeProvider _time;
@@ -1090,7 +1091,9 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     {
         try
         {
-            using var timeout = new CancellationTokenSource(_timeout);
+            // Best-effort cleanup (an append's lock, which expires anyway): never let it delay the answer to a
+            // client whose request already failed because storage stopped answering.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromTicks(Math.Min(_timeout.Ticks, CleanupTimeout.Ticks)));
             await DeleteObjectAsync(key, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (IsStorageFailure(e))
