@@ -55,7 +55,7 @@ public sealed class AzureBlobStoreTestTarget : IBlobStoreTestTarget
             // few MiB already go through staged blocks and a block list commit.
             RootDirectory = "registry-root",
             BlockSizeMiB = 1,
-            Timeout = TimeSpan.FromSeconds(20),
+            Timeout = TimeSpan.FromSeconds(60), // generous: a loaded two-core CI machine, not a speed check
             MaxRetries = 2,
         };
         return Task.FromResult<IBlobStore>(new AzureBlobStore(Options.Create(options)));

@@ -57,7 +57,7 @@ public sealed class S3BlobStoreTestTarget : IBlobStoreTestTarget
             // writes of a few MiB already go through multipart uploads.
             RootDirectory = "/registry-root/",
             PartSizeMiB = S3BlobStoreOptions.MinimumPartSizeMiB,
-            Timeout = TimeSpan.FromSeconds(20),
+            Timeout = TimeSpan.FromSeconds(60), // generous: a loaded two-core CI machine, not a speed check
         };
 
         using var client = AdminClient(options);
@@ -108,7 +108,7 @@ public sealed class S3BlobStoreTestTarget : IBlobStoreTestTarget
             ForcePathStyle = true,
             RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
             ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            Timeout = TimeSpan.FromSeconds(20),
+            Timeout = TimeSpan.FromSeconds(60), // generous: a loaded two-core CI machine, not a speed check
         });
 
     // Everything the tests left, unfinished multipart uploads included, then the bucket.
