@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using OciRegistry.GarbageCollection;
 
 namespace OciRegistry.Host.Commands;
@@ -20,7 +21,7 @@ internal static class GarbageCollectCommand
 
     public static Task<int> RunAsync(string[] args)
     {
-        var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be deleted; delete nothing." };
+        var dryRun = new Option<bool>("--dry-run", "-d") { Description = "Print what would be deleted; delete nothing." };
         var deleteUntagged = new Option<bool>("--delete-untagged", "-m")
         {
             Description = "Also delete manifests no tag reaches (children of tagged indexes and referrers of kept manifests stay).",
@@ -45,12 +46,21 @@ internal static class GarbageCollectCommand
         await using var app = builder.Build();
 
         var verb = dryRun ? "would delete" : "deleted";
-        var result = await app.Services.GetRequiredService<IGarbageCollector>().CollectAsync(new GarbageCollectionRequest
+        GarbageCollectionResult result;
+        try
         {
-            DryRun = dryRun,
-            DeleteUntagged = deleteUntagged ? true : null,
-            Progress = new ConsoleProgress(deletion => Console.WriteLine($"{verb} {deletion}")),
-        }, cancellationToken);
+            result = await app.Services.GetRequiredService<IGarbageCollector>().CollectAsync(new GarbageCollectionRequest
+            {
+                DryRun = dryRun,
+                DeleteUntagged = deleteUntagged ? true : null,
+                Progress = new ConsoleProgress(deletion => Console.WriteLine($"{verb} {deletion}")),
+            }, cancellationToken);
+        }
+        catch (OptionsValidationException invalid)
+        {
+            await Console.Error.WriteLineAsync($"garbage-collect: {invalid.Message}");
+            return 1;
+        }
 
         if (result.Skipped)
         {
