@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,7 @@ namespace OciRegistry.GarbageCollection;
 /// <see cref="GarbageCollectionOptions.Interval"/> while the registry serves. Every instance may run it; the lease lets
 /// one collect at a time and the others skip that round.
 /// </summary>
-internal sealed partial class GarbageCollectionService(IGarbageCollector collector, IOptions<OciRegistryOptions> options, TimeProvider time,
+internal sealed partial class GarbageCollectionService(IServiceProvider services, IOptions<OciRegistryOptions> options, TimeProvider time,
     ILogger<GarbageCollectionService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -20,6 +21,9 @@ internal sealed partial class GarbageCollectionService(IGarbageCollector collect
         {
             return;
         }
+
+        // Resolved only when enabled: a host that never collects needs nothing the collector needs.
+        var collector = services.GetRequiredService<IGarbageCollector>();
 
         while (true)
         {
