@@ -17,7 +17,8 @@ public sealed class RegistryClient : IDisposable
         http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false })
         {
             BaseAddress = address,
-            Timeout = TimeSpan.FromSeconds(30),
+            // A hang detector, not a speed check: requests to S3/Azure-backed hosts on a loaded two-core CI machine.
+            Timeout = TimeSpan.FromMinutes(2),
         };
     }
 
