@@ -12,6 +12,10 @@ public sealed class BackgroundCollectionTests
         {
             options.Enabled = true;
             options.Interval = TimeSpan.FromMilliseconds(200);
+
+            // With no grace a run may sweep the image's layers between their upload and the manifest PUT (a push that
+            // fails cleanly with MANIFEST_BLOB_UNKNOWN, as README "Garbage collection" says); the grace covers the push.
+            options.GracePeriod = TimeSpan.FromSeconds(3);
         });
         var repository = CollectedRegistry.NewRepository();
         await registry.PushImageAsync(repository, "v1");
