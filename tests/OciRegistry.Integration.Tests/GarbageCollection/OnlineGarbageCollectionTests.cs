@@ -20,7 +20,7 @@ internal sealed partial class OnlineGarbageCollectionTests : RealClientTest
     private const int MaxAttempts = 5;
     private const int Collections = 8;
     private static readonly TimeSpan PushPause = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxPushingTime = TimeSpan.FromSeconds(75);
+    private static readonly TimeSpan MaxPushingTime = TimeSpan.FromSeconds(60);
 
     private static readonly string[] Collect =
     [
@@ -46,6 +46,7 @@ internal sealed partial class OnlineGarbageCollectionTests : RealClientTest
         var pushingTime = stopwatch.Elapsed;
         await stopCollecting.CancelAsync();
         await collecting;
+        var deletedWhilePushing = collections.Sum(c => c.Blobs);
 
         // The images still tagged: after one more collection with nothing running beside it.
         collections.Add(Summary(await OciRegistryHost.RunCommandAsync(host.RootDirectory, Collect, Cancellation)));
@@ -61,7 +62,7 @@ internal sealed partial class OnlineGarbageCollectionTests : RealClientTest
         TestContext.Out.WriteLine(report);
         Assert.Multiple(() =>
         {
-            Assert.That(collections.Count(c => c.Blobs > 0), Is.GreaterThanOrEqualTo(3), $"collections really deleted while pushes ran: {report}");
+            Assert.That(deletedWhilePushing, Is.GreaterThanOrEqualTo(10), $"collections really deleted while pushes ran: {report}");
             Assert.That(pushers.Sum(p => p.Pushes), Is.GreaterThanOrEqualTo(20), report);
         });
     }
