@@ -86,8 +86,9 @@ start_service() {
 stop_services() {
   local service
   for service in "${started_services[@]}"; do
-    "eng/services/$service.sh" stop || true
+    "eng/services/$service.sh" stop >&2 || true
   done
+  started_services=()
 }
 if ! $fast; then
   # dockerd for the docker tests; its install step also brings podman and buildah.
@@ -125,6 +126,8 @@ for trx in "$results_dir"/*.trx "$results_dir"/*/*.trx; do
   grep -o '[A-Za-z.-]* peak RSS[^&<]*' "$trx" | sed 's/^/  /'
 done
 
+# Stop the servers now, so the summary below is the very last line printed (CI reads the closing line).
+stop_services
 echo
 if [[ $dotnet_exit -ne 0 ]]; then
   echo "eng/test.sh: dotnet test exited with code $dotnet_exit (results from $assemblies test assemblies)"
