@@ -1,12 +1,16 @@
 using OciRegistry.Host;
+using OciRegistry.Host.CloudFoundry;
 using OciRegistry.Host.Commands;
+using OciRegistry.Host.Hosting;
 
 if (GarbageCollectCommand.IsRequested(args))
 {
     return await GarbageCollectCommand.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(ConfigurationFileWatch.WithoutDefaultWatcher(args));
+ConfigurationFileWatch.PollJsonFiles(builder.Configuration, builder.Environment.ContentRootPath);
+builder.AddCloudFoundry();
 HostListenAddress.Configure(builder);
 
 builder.Services

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using OciRegistry.GarbageCollection;
+using OciRegistry.Host.CloudFoundry;
 
 namespace OciRegistry.Host.Commands;
 
@@ -37,7 +38,7 @@ internal static class GarbageCollectCommand
 
     private static async Task<int> CollectAsync(bool dryRun, bool deleteUntagged, string[] configurationArgs, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateBuilder(configurationArgs);
+        var builder = WebApplication.CreateBuilder(configurationArgs).AddCloudFoundry();
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("OciRegistry.GarbageCollection", LogLevel.Warning);
         builder.Services
