@@ -49,6 +49,7 @@ internal sealed partial class RegistryRequestDispatcher(
                 return;
             }
 
+            ReadOnlyMode.ThrowIfWrite(context);
             await DispatchAsync(context, route).ConfigureAwait(false);
         }
         catch (OciRegistryException e)

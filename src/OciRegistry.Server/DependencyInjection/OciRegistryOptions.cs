@@ -17,6 +17,13 @@ public sealed class OciRegistryOptions
     /// <summary>Garbage collection settings (<c>OciRegistry:GarbageCollection</c>).</summary>
     public GarbageCollectionOptions GarbageCollection { get; set; } = new();
 
+    /// <summary>
+    /// Serve pulls only: every push, delete and upload request answers 405 <c>UNSUPPORTED</c> saying the registry is
+    /// read-only. Read on every request, so a configuration reload (an edited <c>appsettings.json</c>) switches it
+    /// without a restart.
+    /// </summary>
+    public bool ReadOnly { get; set; }
+
     /// <summary>Largest manifest accepted, in bytes; larger ones are refused with 413.</summary>
     public int MaxManifestBytes { get; set; } = DefaultMaxManifestBytes;
 }

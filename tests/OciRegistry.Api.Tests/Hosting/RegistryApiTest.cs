@@ -26,7 +26,7 @@ public abstract class RegistryApiTest(RegistryTarget target)
             Assert.Ignore($"{target.Name}: {reason}");
         }
 
-        host = await RegistryHost.StartAsync(target, ConfigureRegistry);
+        host = await RegistryHost.StartAsync(target, ConfigureRegistry, RegistryConfiguration);
         registry = new RegistryClient(host.Address);
     }
 
@@ -44,6 +44,9 @@ public abstract class RegistryApiTest(RegistryTarget target)
     protected virtual void ConfigureRegistry(OciRegistryOptions options)
     {
     }
+
+    /// <summary>Configuration the registry's options are bound to (its <c>OciRegistry</c> section), reloaded by tests that change settings at run time.</summary>
+    protected virtual Microsoft.Extensions.Configuration.IConfiguration? RegistryConfiguration => null;
 
     /// <summary>A repository name no other test uses: nested, so every test also exercises names with slashes.</summary>
     protected static string NewRepository(string area = "api") => $"{area}/{Guid.NewGuid():N}";

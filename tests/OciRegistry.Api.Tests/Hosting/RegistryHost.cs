@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OciRegistry.DependencyInjection;
@@ -28,13 +29,16 @@ public sealed class RegistryHost : IAsyncDisposable
     /// <summary>The host's services (its meter factory, for telemetry tests).</summary>
     public IServiceProvider Services => app.Services;
 
-    /// <summary>Starts a registry on <paramref name="target"/> with deletes enabled and redirects off, then <paramref name="configure"/> applied.</summary>
-    public static async Task<RegistryHost> StartAsync(RegistryTarget target, Action<OciRegistryOptions>? configure = null)
+    /// <summary>
+    /// Starts a registry on <paramref name="target"/> with deletes enabled and redirects off, then <paramref name="configure"/> applied;
+    /// bound to <paramref name="configuration"/> (its <c>OciRegistry</c> section) when given, so a reload of it changes the settings.
+    /// </summary>
+    public static async Task<RegistryHost> StartAsync(RegistryTarget target, Action<OciRegistryOptions>? configure = null, IConfiguration? configuration = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        var registry = builder.Services.AddOciRegistry(configure: o =>
+        var registry = builder.Services.AddOciRegistry(configuration?.GetSection("OciRegistry"), o =>
         {
             o.Storage.DeleteEnabled = true;
 
