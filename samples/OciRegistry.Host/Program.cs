@@ -1,6 +1,7 @@
 using OciRegistry.Host;
 using OciRegistry.Host.CloudFoundry;
 using OciRegistry.Host.Commands;
+using OciRegistry.Host.GoRegistryConfiguration;
 using OciRegistry.Host.Hosting;
 
 if (GarbageCollectCommand.IsRequested(args))
@@ -8,9 +9,20 @@ if (GarbageCollectCommand.IsRequested(args))
     return await GarbageCollectCommand.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(ConfigurationFileWatch.WithoutDefaultWatcher(args));
+// `serve config.yml`: a Go registry configuration file on top of the .NET configuration
+if (!ServeCommand.TryParse(args, out var goRegistryConfigFile, out var configurationArgs))
+{
+    return 2;
+}
+
+var builder = WebApplication.CreateBuilder(ConfigurationFileWatch.WithoutDefaultWatcher(configurationArgs));
 ConfigurationFileWatch.PollJsonFiles(builder.Configuration, builder.Environment.ContentRootPath);
 builder.AddCloudFoundry();
+if (!builder.TryAddGoRegistryConfiguration(goRegistryConfigFile, out var goRegistryConfiguration))
+{
+    return 1;
+}
+
 HostListenAddress.Configure(builder);
 
 builder.Services
@@ -19,6 +31,8 @@ builder.Services
 builder.Services.AddHealthChecks();
 
 var app = builder.Build();
+app.LogGoRegistryConfiguration(goRegistryConfiguration);
+app.UseGoRegistryHttpSettings();
 app.MapHealthChecks("/healthz");
 app.MapOciRegistry();
 app.Run();

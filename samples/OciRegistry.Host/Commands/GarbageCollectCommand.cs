@@ -3,13 +3,15 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using OciRegistry.GarbageCollection;
 using OciRegistry.Host.CloudFoundry;
+using OciRegistry.Host.GoRegistryConfiguration;
 
 namespace OciRegistry.Host.Commands;
 
 /// <summary>
-/// <c>garbage-collect [--dry-run] [--delete-untagged]</c>: one collection over the storage the host is configured for
-/// (same appsettings.json, environment and <c>--key=value</c> settings as when serving), printing each deletion and a
-/// summary, then exiting. Safe while registry instances serve the same storage.
+/// <c>garbage-collect [--dry-run] [--delete-untagged] [CONFIG.yml]</c>: one collection over the storage the host is
+/// configured for (same appsettings.json, environment and <c>--key=value</c> settings as when serving, and the Go
+/// registry configuration file when one is given), printing each deletion and a summary, then exiting. Safe while
+/// registry instances serve the same storage.
 /// </summary>
 internal static class GarbageCollectCommand
 {
@@ -29,22 +31,42 @@ internal static class GarbageCollectCommand
         };
         var command = new Command(Name, "Delete blobs, links and manifests nothing references, and abandoned uploads.") { dryRun, deleteUntagged };
 
-        // Anything else is configuration, as when serving: --OciRegistry:Storage:FileSystem:RootDirectory=/data
+        // Anything else is configuration, as when serving: a Go registry config.yml, --OciRegistry:Storage:FileSystem:RootDirectory=/data
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction((parsed, cancellationToken) =>
-            CollectAsync(parsed.GetValue(dryRun), parsed.GetValue(deleteUntagged), [.. parsed.UnmatchedTokens], cancellationToken));
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            string? configFile;
+            string[] configurationArgs;
+            try
+            {
+                (configFile, configurationArgs) = ConfigurationFileArgument.Split([.. parsed.UnmatchedTokens]);
+            }
+            catch (FormatException invalid)
+            {
+                await Console.Error.WriteLineAsync($"{Name}: {invalid.Message}");
+                return 2;
+            }
+
+            return await CollectAsync(parsed.GetValue(dryRun), parsed.GetValue(deleteUntagged), configFile, configurationArgs, cancellationToken);
+        });
         return new RootCommand("OciRegistry host: serves the registry, or runs one of its commands.") { command }.Parse(args).InvokeAsync();
     }
 
-    private static async Task<int> CollectAsync(bool dryRun, bool deleteUntagged, string[] configurationArgs, CancellationToken cancellationToken)
+    private static async Task<int> CollectAsync(bool dryRun, bool deleteUntagged, string? configFile, string[] configurationArgs, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateBuilder(configurationArgs).AddCloudFoundry();
+        if (!builder.TryAddGoRegistryConfiguration(configFile, out var goRegistryConfiguration))
+        {
+            return 1;
+        }
+
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("OciRegistry.GarbageCollection", LogLevel.Warning);
         builder.Services
             .AddOciRegistry(builder.Configuration.GetSection("OciRegistry"))
             .AddStorageDriverFromConfiguration(builder.Configuration.GetSection("OciRegistry:Storage"));
         await using var app = builder.Build();
+        app.LogGoRegistryConfiguration(goRegistryConfiguration);
 
         var verb = dryRun ? "would delete" : "deleted";
         GarbageCollectionResult result;
