@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using OciRegistry.Authorization;
 using OciRegistry.Engine;
 using OciRegistry.Errors;
 using OciRegistry.Storage;
@@ -17,17 +18,29 @@ internal sealed partial class RegistryRequestDispatcher(
     UploadEndpoints uploadEndpoints,
     ManifestEndpoints manifestEndpoints,
     ListingEndpoints listingEndpoints,
+    RegistryAuthorizer authorizer,
     ILogger<RegistryRequestDispatcher> logger)
 {
     private const string V2Prefix = "/v2/";
 
-    /// <summary>Answers <c>GET /v2/</c>: the API version check every client starts with.</summary>
-    public static Task HandleVersionCheckAsync(HttpContext context)
+    /// <summary>
+    /// Answers <c>GET /v2/</c>: the API version check every client starts with. With authentication on it needs an
+    /// authenticated principal, so the 401 challenge tells clients (<c>docker login</c>) how to sign in.
+    /// </summary>
+    public async Task HandleVersionCheckAsync(HttpContext context)
     {
         context.Response.Headers[RegistryHeaders.ApiVersion] = RegistryHeaders.ApiVersionValue;
+        if (!await authorizer.AuthorizeAsync(context, RegistryScopes.VersionCheck).ConfigureAwait(false))
+        {
+            return;
+        }
+
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.ContentLength = 2;
-        return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.WriteAsync("{}");
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await context.Response.WriteAsync("{}", context.RequestAborted).ConfigureAwait(false);
+        }
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -46,6 +59,12 @@ internal sealed partial class RegistryRequestDispatcher(
             if (route is null)
             {
                 await OciErrorResponse.WriteAsync(context, OciErrorCode.Unsupported, "no such registry endpoint", statusCode: StatusCodes.Status404NotFound).ConfigureAwait(false);
+                return;
+            }
+
+            // Every permission is checked here, before any endpoint runs: a refused request writes nothing.
+            if (!await authorizer.AuthorizeAsync(context, RegistryScopes.For(route, context.Request.Method, context.Request.Query)).ConfigureAwait(false))
+            {
                 return;
             }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using OciRegistry.Authorization;
 using OciRegistry.Content;
 using OciRegistry.Engine;
 using OciRegistry.Engine.Blobs;
@@ -12,7 +13,7 @@ namespace OciRegistry.Api;
 /// <c>POST /v2/&lt;name&gt;/blobs/uploads/</c> (start, monolithic, mount) and
 /// <c>GET|PATCH|PUT|DELETE /v2/&lt;name&gt;/blobs/uploads/&lt;id&gt;</c>.
 /// </summary>
-internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, UploadTokenSigner signer, RegistryUrls urls)
+internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, UploadTokenSigner signer, RegistryUrls urls, RegistryAuthorizer authorizer)
 {
     public async Task StartAsync(HttpContext context, RegistryRoute route)
     {
@@ -30,8 +31,10 @@ internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, 
                     : throw new OciRegistryException(OciErrorCode.NameInvalid, $"'{fromText}' is not a valid repository name", new { name = fromText });
             }
 
-            // Without 'from', any stored blob is mounted: the client proves it knows the content by its digest.
-            if (await blobs.TryMountAsync(route.Name, digest, from, cancellationToken).ConfigureAwait(false))
+            // Without 'from', an open registry mounts any stored blob: the client proves it knows the content by its
+            // digest. With authorization on, a digest is no proof of read access, so that becomes a plain upload.
+            if ((from is not null || !authorizer.IsEnforced) &&
+                await blobs.TryMountAsync(route.Name, digest, from, cancellationToken).ConfigureAwait(false))
             {
                 Created(context, route.Name, digest);
                 return;

@@ -24,6 +24,9 @@ public sealed class OciRegistryOptions
     /// </summary>
     public bool ReadOnly { get; set; }
 
+    /// <summary>Authentication and authorization (<c>OciRegistry:Auth</c>).</summary>
+    public OciRegistryAuthOptions Auth { get; set; } = new();
+
     /// <summary>Largest manifest accepted, in bytes; larger ones are refused with 413.</summary>
     public int MaxManifestBytes { get; set; } = DefaultMaxManifestBytes;
 }

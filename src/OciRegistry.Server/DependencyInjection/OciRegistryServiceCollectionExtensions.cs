@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OciRegistry.Api;
+using OciRegistry.Authorization;
 using OciRegistry.DependencyInjection;
 using OciRegistry.Engine;
 using OciRegistry.Engine.Blobs;
@@ -66,6 +67,7 @@ public static class OciRegistryServiceCollectionExtensions
         services.TryAddSingleton<ManifestEndpoints>();
         services.TryAddSingleton<ListingEndpoints>();
         services.TryAddSingleton<RegistryRequestDispatcher>();
+        RegistryAuthServices.Add(services);
         return new OciRegistryBuilder(services);
     }
 

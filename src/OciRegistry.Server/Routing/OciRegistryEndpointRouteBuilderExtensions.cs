@@ -26,7 +26,7 @@ public static class OciRegistryEndpointRouteBuilderExtensions
         }
 
         var group = endpoints.MapGroup("/v2");
-        group.MapMethods("/", ["GET", "HEAD"], RegistryRequestDispatcher.HandleVersionCheckAsync);
+        group.MapMethods("/", ["GET", "HEAD"], context => context.RequestServices.GetRequiredService<RegistryRequestDispatcher>().HandleVersionCheckAsync(context));
         group.MapMethods("/{**path}", AllMethods, context => context.RequestServices.GetRequiredService<RegistryRequestDispatcher>().HandleAsync(context));
         return group;
     }

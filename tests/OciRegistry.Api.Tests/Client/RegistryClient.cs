@@ -25,6 +25,13 @@ public sealed class RegistryClient : IDisposable
     /// <summary>The registry's base address.</summary>
     public Uri Address { get; }
 
+    /// <summary>The <c>Authorization</c> sent with every request from now on; <c>null</c> sends none.</summary>
+    public AuthenticationHeaderValue? Authorization
+    {
+        get => http.DefaultRequestHeaders.Authorization;
+        set => http.DefaultRequestHeaders.Authorization = value;
+    }
+
     public static string BlobPath(string repository, string digest) => $"/v2/{repository}/blobs/{digest}";
 
     public static string UploadsPath(string repository) => $"/v2/{repository}/blobs/uploads/";

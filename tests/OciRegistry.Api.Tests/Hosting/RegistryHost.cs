@@ -31,9 +31,11 @@ public sealed class RegistryHost : IAsyncDisposable
 
     /// <summary>
     /// Starts a registry on <paramref name="target"/> with deletes enabled and redirects off, then <paramref name="configure"/> applied;
-    /// bound to <paramref name="configuration"/> (its <c>OciRegistry</c> section) when given, so a reload of it changes the settings.
+    /// bound to <paramref name="configuration"/> (its <c>OciRegistry</c> section) when given, so a reload of it changes the settings;
+    /// <paramref name="configureServices"/> adds the application's own services (an authentication scheme).
     /// </summary>
-    public static async Task<RegistryHost> StartAsync(RegistryTarget target, Action<OciRegistryOptions>? configure = null, IConfiguration? configuration = null)
+    public static async Task<RegistryHost> StartAsync(RegistryTarget target, Action<OciRegistryOptions>? configure = null, IConfiguration? configuration = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -46,6 +48,7 @@ public sealed class RegistryHost : IAsyncDisposable
             o.Storage.Redirect.Enabled = false;
             configure?.Invoke(o);
         });
+        configureServices?.Invoke(builder.Services);
         var storage = await target.AddStorageAsync(registry, CancellationToken.None);
         try
         {
