@@ -28,12 +28,12 @@ HostListenAddress.Configure(builder);
 builder.Services
     .AddOciRegistry(builder.Configuration.GetSection("OciRegistry"))
     .AddStorageDriverFromConfiguration(builder.Configuration.GetSection("OciRegistry:Storage"));
-builder.Services.AddHealthChecks();
+builder.AddHealthEndpoints();
 
 var app = builder.Build();
 app.LogGoRegistryConfiguration(goRegistryConfiguration);
 app.UseGoRegistryHttpSettings();
-app.MapHealthChecks("/healthz");
+app.MapHealthEndpoints();
 app.MapOciRegistry();
 app.Run();
 return 0;

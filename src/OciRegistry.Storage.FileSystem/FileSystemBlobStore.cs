@@ -14,7 +14,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     // The driver's own files live in one folder under the root: on the same filesystem, so that renames out of it
     // are atomic, and named with a character ('~') that store paths may not contain, so that no object path can
     // ever reach into it.
-    private const string InternalFolderName = "~oci-tmp";
+    internal const string InternalFolderName = "~oci-tmp";
     private const int CopyBufferSize = 1 << 20;
 
     // A concurrent delete may remove a directory that is empty for an instant between our creating it and our

@@ -19,7 +19,7 @@ namespace OciRegistry.Integration.Tests.StorageDrivers;
 /// test assemblies use is never touched.
 /// </summary>
 [TestFixtureSource(nameof(Services))]
-internal sealed class StorageOutageTests(StorageService service) : RealClientTest
+internal sealed class StorageOutageTests(StorageService service) : PrivateStorageTest
 {
     private const long MiB = 1024 * 1024;
 
@@ -41,8 +41,6 @@ internal sealed class StorageOutageTests(StorageService service) : RealClientTes
     // What needs no storage at all (GET /v2/) must answer at once, outage or not.
     private static readonly TimeSpan StorageFreeDeadline = TimeSpan.FromSeconds(2);
 
-    private PrivateStorageServer? storage;
-
     /// <summary>How the storage server goes away.</summary>
     public enum Outage
     {
@@ -53,30 +51,13 @@ internal sealed class StorageOutageTests(StorageService service) : RealClientTes
         Down,
     }
 
-    private PrivateStorageServer Storage => storage ?? throw new InvalidOperationException("The private storage server has not started.");
-
     public static IEnumerable<StorageService> Services()
     {
         yield return new SwiftS3Service();
         yield return new AzuriteService();
     }
 
-    [OneTimeSetUp]
-    public async Task StartPrivateStorageServerAsync() =>
-        storage = await PrivateStorageServer.StartAsync(service, CancellationToken.None);
-
-    [OneTimeTearDown]
-    public async Task StopPrivateStorageServerAsync()
-    {
-        if (storage is not null)
-        {
-            await storage.DisposeAsync();
-        }
-    }
-
-    // A test that failed half-way may leave the server stopped or killed; the next one needs it up.
-    [TearDown]
-    public Task BringStorageBackAsync() => Storage.EnsureRunningAsync(CancellationToken.None);
+    protected override StorageService Service => service;
 
     [Test]
     public async Task Push_cut_off_by_storage_fails_with_5xx_in_time_leaves_nothing_and_succeeds_once_storage_is_back([Values] Outage outage)
