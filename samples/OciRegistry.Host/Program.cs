@@ -29,11 +29,13 @@ builder.Services
     .AddOciRegistry(builder.Configuration.GetSection("OciRegistry"))
     .AddStorageDriverFromConfiguration(builder.Configuration.GetSection("OciRegistry:Storage"));
 builder.AddHealthEndpoints();
+builder.AddTelemetry();
 
 var app = builder.Build();
 app.LogGoRegistryConfiguration(goRegistryConfiguration);
 app.UseGoRegistryHttpSettings();
 app.MapHealthEndpoints();
+app.MapTelemetryEndpoints();
 app.MapOciRegistry();
 app.Run();
 return 0;

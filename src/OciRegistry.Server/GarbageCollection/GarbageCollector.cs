@@ -12,7 +12,7 @@ namespace OciRegistry.GarbageCollection;
 /// service's clock, and hands over to <see cref="GarbageCollectionRun"/>.
 /// </summary>
 internal sealed partial class GarbageCollector(IBlobStore store, LinkFiles links, IOptions<OciRegistryOptions> options, TimeProvider time,
-    ILogger<GarbageCollector> logger) : IGarbageCollector
+    ILogger<GarbageCollector> logger, RegistryMetrics? metrics = null) : IGarbageCollector
 {
     // Concurrent storage requests: what keeps a run short on object stores, where each request waits on the network.
     private const int Parallelism = 16;
@@ -20,6 +20,21 @@ internal sealed partial class GarbageCollector(IBlobStore store, LinkFiles links
     public async Task<GarbageCollectionResult> CollectAsync(GarbageCollectionRequest? request = null, CancellationToken cancellationToken = default)
     {
         request ??= new GarbageCollectionRequest();
+        try
+        {
+            var result = await CollectOnceAsync(request, cancellationToken).ConfigureAwait(false);
+            metrics?.GarbageCollectionRan(result.Skipped ? "skipped" : "completed", result.DryRun, result.Duration, result.BytesFreed);
+            return result;
+        }
+        catch (Exception)
+        {
+            metrics?.GarbageCollectionRan("failed", request.DryRun, null, 0);
+            throw;
+        }
+    }
+
+    private async Task<GarbageCollectionResult> CollectOnceAsync(GarbageCollectionRequest request, CancellationToken cancellationToken)
+    {
         var settings = options.Value.GarbageCollection;
         using var activity = RegistryMetrics.Activities.StartActivity("GarbageCollect");
         activity?.SetTag("oci.gc.dry_run", request.DryRun);

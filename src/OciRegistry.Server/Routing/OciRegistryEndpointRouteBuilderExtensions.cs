@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OciRegistry.Api;
 using OciRegistry.Storage;
+using OciRegistry.Telemetry;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -26,6 +27,7 @@ public static class OciRegistryEndpointRouteBuilderExtensions
         }
 
         var group = endpoints.MapGroup("/v2");
+        ((IEndpointConventionBuilder)group).Add(RequestMetering.Apply);
         group.MapMethods("/", ["GET", "HEAD"], context => context.RequestServices.GetRequiredService<RegistryRequestDispatcher>().HandleVersionCheckAsync(context));
         group.MapMethods("/{**path}", AllMethods, context => context.RequestServices.GetRequiredService<RegistryRequestDispatcher>().HandleAsync(context));
         return group;

@@ -6,7 +6,10 @@ namespace OciRegistry.Telemetry;
 /// </summary>
 public static class OciRegistryTelemetry
 {
-    /// <summary>The meter of the registry's counters (bytes in and out, pushes, pulls, errors by code).</summary>
+    /// <summary>
+    /// The meter of the registry's instruments: requests by endpoint, method and status; bytes in and out; pushes, pulls
+    /// and commits; errors by code; upload-completion and manifest-put durations; garbage collection runs.
+    /// </summary>
     public const string MeterName = "OciRegistry";
 
     /// <summary>The activity source of the registry's storage-heavy operations (upload completion, manifest push).</summary>
