@@ -52,7 +52,8 @@ internal abstract class RealClientTest
     protected async Task<RegistryProcess> StartGoRegistryAsync(string rootName = "root") =>
         Track(await GoRegistry.StartAsync(Work.Combine(rootName, create: true), Work.Path, Cancellation));
 
-    private RegistryProcess Track(RegistryProcess registry)
+    /// <summary>Stops the registry when the test ends.</summary>
+    protected RegistryProcess Track(RegistryProcess registry)
     {
         registries.Add(registry);
         return registry;

@@ -8,7 +8,7 @@ namespace OciRegistry.Integration.Tests.Processes;
 /// </summary>
 internal static class GoRegistry
 {
-    private const string Executable = "/usr/bin/docker-registry";
+    public const string Executable = "/usr/bin/docker-registry";
 
     public static Task<RegistryProcess> StartAsync(string rootDirectory, string configDirectory, CancellationToken cancellationToken)
     {

@@ -66,7 +66,8 @@ internal static class OciRegistryHost
         ], cancellationToken);
     }
 
-    private static string LocateHostAssembly()
+    /// <summary>The built host assembly (samples/OciRegistry.Host, in the configuration the tests are built in).</summary>
+    public static string LocateHostAssembly()
     {
         var configuration = typeof(OciRegistryHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(attribute => attribute.Key == "Configuration").Value;
