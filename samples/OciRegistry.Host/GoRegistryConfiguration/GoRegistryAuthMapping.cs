@@ -48,7 +48,6 @@ internal static class GoRegistryAuthMapping
             MapToken(token, settings);
         }
 
-        auth.Findings.Add(new(GoRegistryFindingSeverity.Error, auth.Path, auth.Origin, "authentication is not available in this build of the registry yet."));
         foreach (var other in types.Where(type => type is not ("htpasswd" or "token")))
         {
             auth.Error(other, $"the auth type '{other}' is not supported (htpasswd, token): serving without it would let anyone in.");
@@ -77,6 +76,11 @@ internal static class GoRegistryAuthMapping
         else if ((bundle ?? jwks) is { } keys)
         {
             settings[$"{Auth}:Token:SigningKeys"] = keys;
+            if (bundle is not null)
+            {
+                token.Findings.Add(new(GoRegistryFindingSeverity.Note, token.KeyPath("rootcertbundle"), token.OriginOf("rootcertbundle"),
+                    "a token must be signed by the key of a certificate in the bundle; a chain (x5c) up to a CA in it is not followed, so such tokens are refused."));
+            }
         }
         else
         {

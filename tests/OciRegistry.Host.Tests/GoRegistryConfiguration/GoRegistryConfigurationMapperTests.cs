@@ -447,6 +447,7 @@ internal sealed class GoRegistryConfigurationMapperTests
 
         Assert.Multiple(() =>
         {
+            Assert.That(mapping.Findings, Is.Empty);
             Assert.That(mapping.Settings["OciRegistry:Auth:Htpasswd:Path"], Is.EqualTo("/auth/htpasswd"));
             Assert.That(mapping.Settings["OciRegistry:Auth:Htpasswd:Realm"], Is.EqualTo("basic-realm"));
         });
@@ -473,6 +474,7 @@ internal sealed class GoRegistryConfigurationMapperTests
             Assert.That(mapping.Settings["OciRegistry:Auth:Token:Service"], Is.EqualTo("registry.example.com"));
             Assert.That(mapping.Settings["OciRegistry:Auth:Token:Issuer"], Is.EqualTo("auth-service"));
             Assert.That(mapping.Settings["OciRegistry:Auth:Token:SigningKeys"], Is.EqualTo("/certs/keys"));
+            Assert.That(mapping.Errors, Is.Empty);
         });
     }
 

@@ -171,6 +171,62 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
     }
 
     [Test]
+    public async Task Htpasswd_config_guards_both_registries_with_the_same_users()
+    {
+        var root = Work.Combine("root", create: true);
+        var users = Work.Combine("htpasswd");
+        // htpasswd -nbB -C 10 migrator drop-in-secret (bcrypt, the only kind either registry reads)
+        File.WriteAllText(users, "migrator:$2y$10$3ao3VhwiM9UDhBHqogsy9.2ibBpqB2zNyWYiAQ1JHtj0HIqULs0IO\n");
+        var configPath = Work.Combine("config.yml");
+        File.WriteAllText(configPath, $"""
+            version: 0.1
+            storage:
+              filesystem:
+                rootdirectory: {root}
+            http:
+              addr: :5000
+            auth:
+              htpasswd:
+                realm: basic-realm
+                path: {users}
+            """);
+        Start Listening(int port) => new(configPath, new Dictionary<string, string?> { ["REGISTRY_HTTP_ADDR"] = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}" });
+        var image = await TestImages.SingleArchAsync(Work.Combine("image"), "v1", Cancellation);
+        var results = new Dictionary<string, (HttpStatusCode Anonymous, string? Challenge, bool WrongPasswordRefused)>();
+
+        var ours = await StartOursAsync(root, Listening);
+        results["ours"] = await ProbeAsync(ours);
+        var pushed = await Skopeo.CopyAsync(image.Reference("v1"), ours.ImageReference("auth/app:v1"), Cancellation, "--dest-creds", "migrator:drop-in-secret");
+        await ours.StopAsync();
+
+        var theirs = Track(await GoConfiguredRegistry.StartGoAsync(root, root, Listening, Cancellation));
+        results["docker-registry"] = await ProbeAsync(theirs);
+        var pulledFromGo = await Skopeo.CopyAsync(theirs.ImageReference("auth/app:v1"), $"oci:{Work.Combine("pulled")}:v1", Cancellation, "--src-creds", "migrator:drop-in-secret");
+
+        Assert.Multiple(() =>
+        {
+            foreach (var (registry, result) in results)
+            {
+                Assert.That(result.Anonymous, Is.EqualTo(HttpStatusCode.Unauthorized), $"{registry}: GET /v2/ without credentials");
+                Assert.That(result.Challenge, Does.StartWith("Basic realm=\"basic-realm\""), $"{registry}: challenge");
+                Assert.That(result.WrongPasswordRefused, Is.True, $"{registry}: a push with a wrong password");
+            }
+
+            Assert.That(pulledFromGo, Is.EqualTo(pushed), "the Go registry lets the same user pull what ours stored");
+        });
+
+        async Task<(HttpStatusCode, string?, bool)> ProbeAsync(RegistryProcess registry)
+        {
+            using var client = new HttpClient { BaseAddress = registry.BaseAddress };
+            using var anonymous = await client.GetAsync(new Uri("v2/", UriKind.Relative), Cancellation);
+            var wrong = await ExternalProgram.RunAsync("skopeo",
+                ["--insecure-policy", "copy", "--dest-tls-verify=false", "--dest-creds", "migrator:wrong", image.Reference("v1"), registry.ImageReference("auth/app:wrong")],
+                Cancellation);
+            return (anonymous.StatusCode, anonymous.Headers.WwwAuthenticate.ToString(), !wrong.Succeeded);
+        }
+    }
+
+    [Test]
     public async Task Ignored_keys_are_warned_about_by_name_and_unsafe_ones_stop_the_host()
     {
         var root = Work.Combine("root", create: true);

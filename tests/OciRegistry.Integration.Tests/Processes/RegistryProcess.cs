@@ -61,7 +61,7 @@ internal sealed class RegistryProcess : IAsyncDisposable
     public string ImageName(string repositoryAndReference) => $"{Authority}/{repositoryAndReference}";
 
     /// <summary>
-    /// Starts a registry on a free loopback port and waits until <c>GET /v2/</c> answers 200. A port taken by
+    /// Starts a registry on a free loopback port and waits until <c>GET /v2/</c> answers 200 (or 401). A port taken by
     /// someone else between choosing and binding it is retried on another port.
     /// </summary>
     /// <param name="name">A name for messages.</param>
@@ -177,7 +177,8 @@ internal sealed class RegistryProcess : IAsyncDisposable
             try
             {
                 using var response = await client.GetAsync(new Uri("v2/", UriKind.Relative), cancellationToken);
-                if (response.StatusCode == HttpStatusCode.OK)
+                // 401: up, with authentication on.
+                if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Unauthorized)
                 {
                     return;
                 }
