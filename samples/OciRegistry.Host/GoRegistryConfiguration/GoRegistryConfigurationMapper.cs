@@ -133,7 +133,7 @@ internal static class GoRegistryConfigurationMapper
         http.Report("tls", GoRegistryFindingSeverity.Error,
             "this registry serves plain HTTP only: put TLS in front of it (a reverse proxy, or Kestrel's HTTPS settings) and remove http.tls.");
         http.Report("debug", GoRegistryFindingSeverity.Warning,
-            "no debug server is started; metrics are published through OpenTelemetry (meter OciRegistry) and health on /healthz; ignored.");
+            "no debug server is started; metrics are published through OpenTelemetry (meter OciRegistry), health on /health/live and /health/ready; ignored.");
         http.ReportUnread();
     }
 
@@ -221,7 +221,7 @@ internal static class GoRegistryConfigurationMapper
         }
 
         health.Report("storagedriver", GoRegistryFindingSeverity.Note,
-            "GET /healthz checks the storage on each call (interval and threshold are not used), and registry requests are not refused while it fails.");
+            "GET /health/ready checks the storage on each call (interval and threshold are not used), and registry requests are not refused while it fails.");
         health.ReportUnread("file, http and tcp health checks are not supported; ignored.");
     }
 
