@@ -49,20 +49,8 @@ internal sealed class DotnetContainerApp
     /// </summary>
     public Task PublishContainerAsync(string registry, string baseImage, string repository, string tag, CancellationToken cancellationToken)
     {
-        var environment = new Dictionary<string, string?>
-        {
-            ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = registry,
-            ["DOTNET_NOLOGO"] = "1",
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-        };
-        // `dotnet test` hands its MSBuild settings down to the test process; the nested build must pick its own.
-        foreach (var name in Environment.GetEnvironmentVariables().Keys.OfType<string>()
-                     .Where(name => name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)))
-        {
-            environment[name] = null;
-        }
-
-        return ExternalProgram.RunCheckedAsync("dotnet",
+        var environment = new Dictionary<string, string?> { ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = registry };
+        return DotnetCli.RunCheckedAsync(
         [
             "publish", Path.Combine(directory, $"{Name}.csproj"),
             "--configuration", "Release", "--os", "linux", "--arch", "x64",

@@ -14,12 +14,14 @@ internal static class ExternalProgram
 
     /// <summary>
     /// Runs the program with changes to the inherited environment (a null value removes the variable) and throws,
-    /// with everything it printed, unless it exits with 0.
+    /// with everything it printed, unless it exits with 0. It runs in <paramref name="workingDirectory"/> (default:
+    /// the test's) and is killed after <paramref name="timeout"/> (default 2 minutes).
     /// </summary>
     public static async Task<ProgramResult> RunCheckedAsync(
-        string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken)
+        string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken,
+        TimeSpan? timeout = null, string? workingDirectory = null)
     {
-        var result = await RunAsync(fileName, arguments, environment, cancellationToken);
+        var result = await RunAsync(fileName, arguments, environment, cancellationToken, timeout, workingDirectory);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException(result.ToString());
@@ -34,13 +36,17 @@ internal static class ExternalProgram
 
     /// <summary>
     /// Runs the program with changes to the inherited environment (a null value removes the variable) and returns
-    /// its exit code and output, whatever the exit code.
+    /// its exit code and output, whatever the exit code. It runs in <paramref name="workingDirectory"/> (default:
+    /// the test's) and is killed after <paramref name="timeout"/> (default 2 minutes).
     /// </summary>
     public static async Task<ProgramResult> RunAsync(
-        string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken)
+        string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken,
+        TimeSpan? timeout = null, string? workingDirectory = null)
     {
+        var limit = timeout ?? DefaultTimeout;
         var startInfo = new ProcessStartInfo(fileName)
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -66,17 +72,17 @@ internal static class ExternalProgram
         var commandLine = string.Join(' ', startInfo.ArgumentList.Prepend(fileName));
         TestContext.Progress.WriteLine($"  $ {commandLine}");
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(DefaultTimeout);
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(limit);
         using var process = Process.Start(startInfo)
             ?? throw new InvalidOperationException($"Could not start `{commandLine}`.");
         process.StandardInput.Close();
         try
         {
             using var standardOutput = new MemoryStream();
-            var copyOutput = process.StandardOutput.BaseStream.CopyToAsync(standardOutput, timeout.Token);
-            var readError = process.StandardError.ReadToEndAsync(timeout.Token);
-            await Task.WhenAll(copyOutput, readError, process.WaitForExitAsync(timeout.Token));
+            var copyOutput = process.StandardOutput.BaseStream.CopyToAsync(standardOutput, timeoutSource.Token);
+            var readError = process.StandardError.ReadToEndAsync(timeoutSource.Token);
+            await Task.WhenAll(copyOutput, readError, process.WaitForExitAsync(timeoutSource.Token));
             return new ProgramResult(commandLine, process.ExitCode, standardOutput.ToArray(), await readError);
         }
         catch (OperationCanceledException)
@@ -91,7 +97,7 @@ internal static class ExternalProgram
                 throw;
             }
 
-            throw new TimeoutException($"`{commandLine}` did not finish within {DefaultTimeout.TotalSeconds} s and was killed.");
+            throw new TimeoutException($"`{commandLine}` did not finish within {limit.TotalSeconds} s and was killed.");
         }
     }
 }
