@@ -132,9 +132,34 @@ internal static class GoRegistryConfigurationMapper
 
         http.Report("tls", GoRegistryFindingSeverity.Error,
             "this registry serves plain HTTP only: put TLS in front of it (a reverse proxy, or Kestrel's HTTPS settings) and remove http.tls.");
-        http.Report("debug", GoRegistryFindingSeverity.Warning,
-            "no debug server is started; metrics are published through OpenTelemetry (meter OciRegistry), health on /health/live and /health/ready; ignored.");
+        if (http.Section("debug") is { } debug)
+        {
+            MapDebug(debug, settings);
+        }
+
         http.ReportUnread();
+    }
+
+    /// <summary>The debug server is not started; its Prometheus endpoint becomes the host's own, on the registry's port.</summary>
+    private static void MapDebug(GoConfigSection debug, SortedDictionary<string, string?> settings)
+    {
+        debug.Report("addr", GoRegistryFindingSeverity.Warning,
+            "no separate debug server is started (health is on /health/live and /health/ready of the registry's own port); ignored.");
+        if (debug.Section("prometheus") is { } prometheus)
+        {
+            if (prometheus.Bool("enabled") == true)
+            {
+                settings["Telemetry:Exporters"] = "prometheus";
+                SetIfPresent(settings, "Telemetry:Prometheus:Path", prometheus.String("path"));
+                prometheus.Findings.Add(new(GoRegistryFindingSeverity.Note, prometheus.Path, prometheus.Origin,
+                    "the metrics (meter OciRegistry, OpenTelemetry names) are served on the registry's own port, not on http.debug.addr."));
+            }
+
+            prometheus.Node("path");
+            prometheus.ReportUnread();
+        }
+
+        debug.ReportUnread();
     }
 
     /// <summary><c>:5000</c> listens on every interface, <c>host:port</c> on that one, like Go's <c>net.Listen</c>.</summary>

@@ -356,7 +356,21 @@ internal sealed class GoRegistryConfigurationMapperTests
         Assert.Multiple(() =>
         {
             Assert.That(mapping.Errors.Select(error => error.Key), Is.EquivalentTo(new[] { "http.tls", "proxy" }));
-            Assert.That(Single(mapping, "http.debug").Severity, Is.EqualTo(GoRegistryFindingSeverity.Warning));
+            Assert.That(Single(mapping, "http.debug.addr").Severity, Is.EqualTo(GoRegistryFindingSeverity.Warning));
+        });
+    }
+
+    [Test]
+    public void Debug_prometheus_endpoint_becomes_the_hosts_prometheus_exporter()
+    {
+        var mapping = Map("version: 0.1\nstorage: filesystem\nhttp:\n  debug:\n    addr: :5001\n    prometheus:\n      enabled: true\n      path: /debug/metrics\n");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(mapping.Settings["Telemetry:Exporters"], Is.EqualTo("prometheus"));
+            Assert.That(mapping.Settings["Telemetry:Prometheus:Path"], Is.EqualTo("/debug/metrics"));
+            Assert.That(Single(mapping, "http.debug.prometheus").Severity, Is.EqualTo(GoRegistryFindingSeverity.Note));
+            Assert.That(Single(mapping, "http.debug.addr").Severity, Is.EqualTo(GoRegistryFindingSeverity.Warning));
         });
     }
 

@@ -227,6 +227,43 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
     }
 
     [Test]
+    public async Task Http_host_prefix_and_debug_metrics_are_served_as_configured()
+    {
+        var root = Work.Combine("root", create: true);
+        var configPath = Work.Combine("config.yml");
+        File.WriteAllText(configPath, $"""
+            version: 0.1
+            storage:
+              filesystem:
+                rootdirectory: {root}
+            http:
+              addr: :5000
+              host: https://registry.example.com:8443
+              prefix: /nested/registry/
+              debug:
+                prometheus:
+                  enabled: true
+                  path: /debug/metrics
+            """);
+        var host = await StartOursAsync(root, port => new(configPath, new Dictionary<string, string?> { ["REGISTRY_HTTP_ADDR"] = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}" }));
+        using var client = new HttpClient { BaseAddress = host.BaseAddress };
+
+        using var upload = await client.PostAsync(new Uri("nested/registry/v2/prefixed/app/blobs/uploads/", UriKind.Relative), null, Cancellation);
+        using var forwarded = new HttpRequestMessage(HttpMethod.Post, new Uri("nested/registry/v2/prefixed/app/blobs/uploads/", UriKind.Relative));
+        forwarded.Headers.Add("X-Forwarded-Host", "proxy.example");
+        using var forwardedUpload = await client.SendAsync(forwarded, Cancellation);
+        using var metrics = await client.GetAsync(new Uri("debug/metrics", UriKind.Relative), Cancellation);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(upload.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+            Assert.That(upload.Headers.Location?.ToString(), Does.StartWith("https://registry.example.com:8443/nested/registry/v2/prefixed/app/blobs/uploads/"));
+            Assert.That(forwardedUpload.Headers.Location?.ToString(), Does.StartWith("https://registry.example.com:8443/"), "http.host wins over a proxy's headers, as in the Go registry");
+            Assert.That(metrics.StatusCode, Is.EqualTo(HttpStatusCode.OK), "http.debug.prometheus on the registry's port");
+        });
+    }
+
+    [Test]
     public async Task Ignored_keys_are_warned_about_by_name_and_unsafe_ones_stop_the_host()
     {
         var root = Work.Combine("root", create: true);
