@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,11 @@ public sealed class FileSystemBlobStore : IBlobStore
     // are atomic, and named with a character ('~') that store paths may not contain, so that no object path can
     // ever reach into it.
     internal const string InternalFolderName = "~oci-tmp";
-    private const int CopyBufferSize = 1 << 20;
+    // Each write fills a whole buffer: a request body yields a few KiB per read, one system call each if written as it
+    // comes. 64 KiB, because the kernel sizes page-cache folios by the write: 4 KiB writes cost more CPU per byte, and
+    // writes of 256 KiB or 1 MiB several times more again on this project's VMs (large folios from memory the host must
+    // first back; see README, Benchmarks).
+    private const int CopyBufferSize = 64 * 1024;
 
     // A concurrent delete may remove a directory that is empty for an instant between our creating it and our
     // putting a file in it; we create it again this many times before giving up.
@@ -112,7 +117,7 @@ public sealed class FileSystemBlobStore : IBlobStore
             var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
             await using (file.ConfigureAwait(false))
             {
-                await content.CopyToAsync(file, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+                await CopyInWholeBuffersAsync(content, file, cancellationToken).ConfigureAwait(false);
 
                 // Without this a crash soon after the rename can leave a visible object with missing bytes.
                 file.Flush(flushToDisk: true);
@@ -144,7 +149,7 @@ public sealed class FileSystemBlobStore : IBlobStore
             }
 
             file.Seek(offset, SeekOrigin.Begin);
-            await content.CopyToAsync(file, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+            await CopyInWholeBuffersAsync(content, file, cancellationToken).ConfigureAwait(false);
             return file.Length;
         }
     }
@@ -287,6 +292,24 @@ public sealed class FileSystemBlobStore : IBlobStore
         StorePath.Validate(path);
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult<Uri?>(null);
+    }
+
+    private static async Task CopyInWholeBuffersAsync(Stream content, FileStream file, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        try
+        {
+            var memory = buffer.AsMemory(0, CopyBufferSize);
+            int read;
+            while ((read = await content.ReadAtLeastAsync(memory, memory.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await file.WriteAsync(memory[..read], cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static BlobInfo ToBlobInfo(string path, FileInfo file)
