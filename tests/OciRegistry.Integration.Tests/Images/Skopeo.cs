@@ -42,6 +42,15 @@ internal sealed class Skopeo
         return digest;
     }
 
+    /// <summary>Runs <c>skopeo copy</c> and reports how it ended, without throwing: for copies that are meant to fail.</summary>
+    public Task<ProgramResult> TryCopyAsync(string source, string destination, CancellationToken cancellationToken) =>
+        ExternalProgram.RunAsync("skopeo", [
+            "--insecure-policy", "copy", "--quiet",
+            .. IsRegistry(source) ? new[] { "--src-tls-verify=false" } : [],
+            .. IsRegistry(destination) ? new[] { "--dest-tls-verify=false" } : [],
+            source, destination,
+        ], cancellationToken);
+
     /// <summary>
     /// Writes an image as a docker-archive tarball named <paramref name="imageName"/>: what <c>docker load</c> and
     /// <c>podman load</c> read.

@@ -66,16 +66,20 @@ internal static class OciRegistryHost
         ], cancellationToken);
     }
 
+    /// <summary>The configuration (Debug, Release) the tests and so the host were built in.</summary>
+    public static string BuildConfiguration =>
+        typeof(OciRegistryHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == "Configuration").Value!;
+
+    /// <summary>The sample host's project folder.</summary>
+    public static string ProjectDirectory => Path.Combine(FindSolutionDirectory(), "samples", "OciRegistry.Host");
+
     /// <summary>The built host assembly (samples/OciRegistry.Host, in the configuration the tests are built in).</summary>
     public static string LocateHostAssembly()
     {
-        var configuration = typeof(OciRegistryHost).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(attribute => attribute.Key == "Configuration").Value;
-        var solutionDirectory = FindSolutionDirectory();
-        var path = Path.Combine(solutionDirectory, "samples", "OciRegistry.Host", "bin", configuration!, "net10.0", "OciRegistry.Host.dll");
+        var path = Path.Combine(ProjectDirectory, "bin", BuildConfiguration, "net10.0", "OciRegistry.Host.dll");
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"The sample host is not built in {configuration}: {path} is missing.", path);
+            throw new FileNotFoundException($"The sample host is not built in {BuildConfiguration}: {path} is missing.", path);
         }
 
         return path;
