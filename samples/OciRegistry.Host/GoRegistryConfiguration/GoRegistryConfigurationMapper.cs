@@ -63,6 +63,7 @@ internal static class GoRegistryConfigurationMapper
             return;
         }
 
+        var scheme = http.Section("tls") is { } tls && MapTls(tls, settings) ? "https" : "http";
         var network = http.String("net");
         var address = http.String("addr");
         if (network is not (null or "" or "tcp" or "unix"))
@@ -71,7 +72,7 @@ internal static class GoRegistryConfigurationMapper
         }
         else if (address is not null)
         {
-            SetIfPresent(settings, "urls", network == "unix" ? $"http://unix:{address}" : ListenUrl(address, http));
+            SetIfPresent(settings, "urls", network == "unix" ? $"{scheme}://unix:{address}" : ListenUrl(scheme, address, http));
         }
 
         if (http.String("host") is { } host)
@@ -130,8 +131,6 @@ internal static class GoRegistryConfigurationMapper
             }
         }
 
-        http.Report("tls", GoRegistryFindingSeverity.Error,
-            "this registry serves plain HTTP only: put TLS in front of it (a reverse proxy, or Kestrel's HTTPS settings) and remove http.tls.");
         if (http.Section("debug") is { } debug)
         {
             MapDebug(debug, settings);
@@ -162,8 +161,64 @@ internal static class GoRegistryConfigurationMapper
         debug.ReportUnread();
     }
 
+    /// <summary>
+    /// Maps <c>http.tls</c> onto Kestrel's default certificate (PEM certificate and key files); returns whether the
+    /// registry serves HTTPS. What cannot be honoured is an error: serving without it would be less safe than asked.
+    /// </summary>
+    private static bool MapTls(GoConfigSection tls, SortedDictionary<string, string?> settings)
+    {
+        var certificate = tls.String("certificate");
+        var key = tls.String("key");
+        var https = false;
+        if (certificate is not null && key is not null)
+        {
+            settings["Kestrel:Certificates:Default:Path"] = certificate;
+            settings["Kestrel:Certificates:Default:KeyPath"] = key;
+            https = true;
+            tls.Report("letsencrypt", GoRegistryFindingSeverity.Note, "not used: the certificate is given (as in the Go registry).");
+        }
+        else if (certificate is not null || key is not null)
+        {
+            tls.Error(certificate is null ? "certificate" : "key", "is missing: TLS needs both the certificate and its key (PEM files).");
+        }
+        else
+        {
+            tls.Report("letsencrypt", GoRegistryFindingSeverity.Error,
+                "certificates are not obtained from Let's Encrypt by this registry: give tls.certificate and tls.key, or terminate TLS in a proxy.");
+        }
+
+        if (tls.Node("clientcas") is GoConfigSequence { Items.Count: > 0 })
+        {
+            tls.Error("clientcas", "client certificate authentication is not supported: clients without a certificate would be let in.");
+        }
+
+        switch (tls.String("minimumtls"))
+        {
+            case null:
+                break;
+            case "tls1.2":
+                settings["Kestrel:EndpointDefaults:SslProtocols:0"] = "Tls12";
+                settings["Kestrel:EndpointDefaults:SslProtocols:1"] = "Tls13";
+                break;
+            case "tls1.3":
+                settings["Kestrel:EndpointDefaults:SslProtocols:0"] = "Tls13";
+                break;
+            case "tls1.0" or "tls1.1":
+                tls.Findings.Add(new(GoRegistryFindingSeverity.Note, tls.KeyPath("minimumtls"), tls.OriginOf("minimumtls"),
+                    "the system's TLS versions apply (TLS 1.2 and 1.3 with OpenSSL's defaults)."));
+                break;
+            case var other:
+                tls.Error("minimumtls", $"is '{other}'; one of tls1.0, tls1.1, tls1.2, tls1.3.");
+                break;
+        }
+
+        tls.Report("ciphersuites", GoRegistryFindingSeverity.Warning, "the system's (OpenSSL's) cipher suites apply; ignored.");
+        tls.ReportUnread();
+        return https;
+    }
+
     /// <summary><c>:5000</c> listens on every interface, <c>host:port</c> on that one, like Go's <c>net.Listen</c>.</summary>
-    private static string? ListenUrl(string address, GoConfigSection http)
+    private static string? ListenUrl(string scheme, string address, GoConfigSection http)
     {
         var colon = address.LastIndexOf(':');
         var port = colon < 0 ? string.Empty : address[(colon + 1)..];
@@ -175,8 +230,8 @@ internal static class GoRegistryConfigurationMapper
 
         var host = address[..colon];
         return host.Length == 0 || host == "0.0.0.0" || host == "[::]"
-            ? $"http://*:{number.ToString(CultureInfo.InvariantCulture)}"
-            : $"http://{host}:{number.ToString(CultureInfo.InvariantCulture)}";
+            ? $"{scheme}://*:{number.ToString(CultureInfo.InvariantCulture)}"
+            : $"{scheme}://{host}:{number.ToString(CultureInfo.InvariantCulture)}";
     }
 
     private static void MapLog(GoConfigSection top, SortedDictionary<string, string?> settings)

@@ -337,7 +337,31 @@ internal sealed class GoRegistryConfigurationMapperTests
     }
 
     [Test]
-    public void Tls_and_a_pull_through_proxy_are_refused_and_debug_server_is_warned_about()
+    public void Tls_certificate_and_key_serve_https_with_kestrels_default_certificate()
+    {
+        var mapping = Map("""
+            version: 0.1
+            storage: filesystem
+            http:
+              addr: :5443
+              tls:
+                certificate: /certs/domain.crt
+                key: /certs/domain.key
+                minimumtls: tls1.3
+            """);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(mapping.Findings, Is.Empty);
+            Assert.That(mapping.Settings["urls"], Is.EqualTo("https://*:5443"));
+            Assert.That(mapping.Settings["Kestrel:Certificates:Default:Path"], Is.EqualTo("/certs/domain.crt"));
+            Assert.That(mapping.Settings["Kestrel:Certificates:Default:KeyPath"], Is.EqualTo("/certs/domain.key"));
+            Assert.That(mapping.Settings["Kestrel:EndpointDefaults:SslProtocols:0"], Is.EqualTo("Tls13"));
+        });
+    }
+
+    [Test]
+    public void Tls_we_cannot_honour_and_a_pull_through_proxy_are_refused()
     {
         var mapping = Map("""
             version: 0.1
@@ -347,17 +371,28 @@ internal sealed class GoRegistryConfigurationMapperTests
               tls:
                 certificate: /certs/domain.crt
                 key: /certs/domain.key
-              debug:
-                addr: localhost:5001
+                clientcas:
+                  - /certs/ca.pem
             proxy:
               remoteurl: https://registry-1.docker.io
             """);
+        var letsEncrypt = Map("version: 0.1\nstorage: filesystem\nhttp:\n  tls:\n    letsencrypt:\n      cachefile: /c\n      email: a@b.c\n");
+        var keyless = Map("version: 0.1\nstorage: filesystem\nhttp:\n  tls:\n    certificate: /c.pem\n");
 
         Assert.Multiple(() =>
         {
-            Assert.That(mapping.Errors.Select(error => error.Key), Is.EquivalentTo(new[] { "http.tls", "proxy" }));
-            Assert.That(Single(mapping, "http.debug.addr").Severity, Is.EqualTo(GoRegistryFindingSeverity.Warning));
+            Assert.That(mapping.Errors.Select(error => error.Key), Is.EquivalentTo(new[] { "http.tls.clientcas", "proxy" }));
+            Assert.That(letsEncrypt.Errors.Single().Key, Is.EqualTo("http.tls.letsencrypt"));
+            Assert.That(keyless.Errors.Single().Key, Is.EqualTo("http.tls.key"));
         });
+    }
+
+    [Test]
+    public void Debug_server_address_is_warned_about()
+    {
+        var mapping = Map("version: 0.1\nstorage: filesystem\nhttp:\n  debug:\n    addr: localhost:5001\n");
+
+        Assert.That(Single(mapping, "http.debug.addr").Severity, Is.EqualTo(GoRegistryFindingSeverity.Warning));
     }
 
     [Test]

@@ -54,7 +54,7 @@ internal sealed class GoRegistryConfigurationSourceTests
         Assert.Multiple(() =>
         {
             Assert.That(added, Is.False);
-            Assert.That(error.ToString(), Does.Contain("storage.gcs (config.yml line 3)").And.Contain("http.tls (config.yml line 6)"));
+            Assert.That(error.ToString(), Does.Contain("storage.gcs (config.yml line 3)").And.Contain("http.tls.key (config.yml line 6)"));
         });
     }
 

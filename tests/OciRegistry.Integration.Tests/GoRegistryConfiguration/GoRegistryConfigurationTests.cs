@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using OciRegistry.Integration.Tests.Images;
 using OciRegistry.Integration.Tests.Processes;
 using OciRegistry.Integration.Tests.StorageDrivers;
@@ -264,6 +266,63 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
     }
 
     [Test]
+    public async Task Tls_config_serves_https_from_both_registries_with_the_same_certificate()
+    {
+        var root = Work.Combine("root", create: true);
+        var certificate = Work.Combine("domain.crt");
+        var key = Work.Combine("domain.key");
+        var expected = WriteSelfSignedCertificate(certificate, key);
+        var configPath = Work.Combine("config.yml");
+        File.WriteAllText(configPath, $"""
+            version: 0.1
+            storage:
+              filesystem:
+                rootdirectory: {root}
+            http:
+              addr: :5000
+              tls:
+                certificate: {certificate}
+                key: {key}
+                minimumtls: tls1.2
+            """);
+        Start Listening(int port) => new(configPath, new Dictionary<string, string?> { ["REGISTRY_HTTP_ADDR"] = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}" });
+        var image = await TestImages.SingleArchAsync(Work.Combine("image"), "v1", Cancellation);
+        var servedCertificates = new Dictionary<string, string?>();
+
+        var ours = await StartOursAsync(root, Listening, https: true);
+        servedCertificates["ours"] = await ServedCertificateAsync(ours);
+        var pushed = await Skopeo.CopyAsync(image.Reference("v1"), ours.ImageReference("tls/app:v1"), Cancellation);
+        await ours.StopAsync();
+        var theirs = Track(await GoConfiguredRegistry.StartGoAsync(root, root, Listening, Cancellation, https: true));
+        servedCertificates["docker-registry"] = await ServedCertificateAsync(theirs);
+        var pulled = await Skopeo.CopyAsync(theirs.ImageReference("tls/app:v1"), $"oci:{Work.Combine("pulled")}:v1", Cancellation);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(servedCertificates["ours"], Is.EqualTo(expected), "our host serves the configured certificate");
+            Assert.That(servedCertificates["docker-registry"], Is.EqualTo(expected));
+            Assert.That(pulled, Is.EqualTo(pushed), "pushed over HTTPS here, pulled over HTTPS there");
+        });
+
+        async Task<string?> ServedCertificateAsync(RegistryProcess registry)
+        {
+            string? thumbprint = null;
+            using var handler = new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, served, _, _) =>
+                {
+                    thumbprint = served?.Thumbprint;
+                    return true;
+                },
+            };
+            using var client = new HttpClient(handler) { BaseAddress = registry.BaseAddress };
+            using var response = await client.GetAsync(new Uri("v2/", UriKind.Relative), Cancellation);
+            response.EnsureSuccessStatusCode();
+            return thumbprint;
+        }
+    }
+
+    [Test]
     public async Task Ignored_keys_are_warned_about_by_name_and_unsafe_ones_stop_the_host()
     {
         var root = Work.Combine("root", create: true);
@@ -279,6 +338,8 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
               tls:
                 certificate: /certs/domain.crt
                 key: /certs/domain.key
+                clientcas:
+                  - /certs/ca.pem
             proxy:
               remoteurl: https://registry-1.docker.io
             """);
@@ -310,8 +371,8 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
             Assert.That(host.Output, Does.Contain("notifications (config.yml line 9): webhook notifications are not sent"));
             Assert.That(host.Output, Does.Contain("storage.filesystem.maxthreads (REGISTRY_STORAGE_FILESYSTEM_MAXTHREADS): "));
             Assert.That(refused.ExitCode, Is.EqualTo(1));
-            Assert.That(refused.StandardError, Does.Contain("http.tls (unsafe.yml line 7): this registry serves plain HTTP only"));
-            Assert.That(refused.StandardError, Does.Contain("proxy (unsafe.yml line 10): a pull-through cache"));
+            Assert.That(refused.StandardError, Does.Contain("http.tls.clientcas (unsafe.yml line 10): client certificate authentication is not supported"));
+            Assert.That(refused.StandardError, Does.Contain("proxy (unsafe.yml line 12): a pull-through cache"));
         });
     }
 
@@ -355,8 +416,22 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
         });
     }
 
-    private async Task<RegistryProcess> StartOursAsync(string storage, Func<int, Start> prepare) =>
-        Track(await GoConfiguredRegistry.StartOursAsync(storage, Directory.Exists(storage) ? storage : null, prepare, Cancellation));
+    /// <summary>Writes a self-signed certificate for 127.0.0.1 and its key as PEM files; returns its thumbprint.</summary>
+    private static string WriteSelfSignedCertificate(string certificatePath, string keyPath)
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
+        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
+        File.WriteAllText(keyPath, rsa.ExportPkcs8PrivateKeyPem());
+        return certificate.Thumbprint;
+    }
+
+    private async Task<RegistryProcess> StartOursAsync(string storage, Func<int, Start> prepare, bool https = false) =>
+        Track(await GoConfiguredRegistry.StartOursAsync(storage, Directory.Exists(storage) ? storage : null, prepare, Cancellation, https));
 
     private static (string Endpoint, string AccessKey, string SecretKey, string Region) S3Variables()
     {

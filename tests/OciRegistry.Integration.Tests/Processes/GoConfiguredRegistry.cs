@@ -14,7 +14,7 @@ internal static class GoConfiguredRegistry
     public sealed record Start(string ConfigPath, IReadOnlyDictionary<string, string?> Environment);
 
     /// <summary>Starts our host with <c>serve</c>; <paramref name="prepare"/> gets the port to listen on and writes what the start needs.</summary>
-    public static Task<RegistryProcess> StartOursAsync(string storage, string? rootDirectory, Func<int, Start> prepare, CancellationToken cancellationToken)
+    public static Task<RegistryProcess> StartOursAsync(string storage, string? rootDirectory, Func<int, Start> prepare, CancellationToken cancellationToken, bool https = false)
     {
         var hostAssembly = OciRegistryHost.LocateHostAssembly();
         return RegistryProcess.StartAsync("OciRegistry.Host serve", storage, rootDirectory, port =>
@@ -28,11 +28,11 @@ internal static class GoConfiguredRegistry
             startInfo.Environment.Remove("PORT");
             startInfo.Environment["DOTNET_NOLOGO"] = "1";
             return Apply(startInfo, start.Environment);
-        }, cancellationToken);
+        }, cancellationToken, https);
     }
 
     /// <summary>Starts <c>docker-registry serve</c>; <paramref name="prepare"/> gets the port to listen on and writes what the start needs.</summary>
-    public static Task<RegistryProcess> StartGoAsync(string storage, string? rootDirectory, Func<int, Start> prepare, CancellationToken cancellationToken)
+    public static Task<RegistryProcess> StartGoAsync(string storage, string? rootDirectory, Func<int, Start> prepare, CancellationToken cancellationToken, bool https = false)
     {
         if (!File.Exists(GoRegistry.Executable))
         {
@@ -46,7 +46,7 @@ internal static class GoConfiguredRegistry
             startInfo.ArgumentList.Add("serve");
             startInfo.ArgumentList.Add(start.ConfigPath);
             return Apply(startInfo, start.Environment);
-        }, cancellationToken);
+        }, cancellationToken, https);
     }
 
     /// <summary>Runs our host with these arguments (<c>serve bad.yml</c>, <c>garbage-collect config.yml</c>) to its end.</summary>

@@ -19,8 +19,9 @@ internal sealed class RegistryProcess : IAsyncDisposable
     private readonly string? rootDirectory;
     private bool stopped;
 
-    private RegistryProcess(string name, string storage, string? rootDirectory, int port, Process process, ConcurrentQueue<string> output)
+    private RegistryProcess(string name, string storage, string? rootDirectory, int port, bool https, Process process, ConcurrentQueue<string> output)
     {
+        Https = https;
         Name = name;
         Storage = storage;
         this.rootDirectory = rootDirectory;
@@ -46,7 +47,28 @@ internal sealed class RegistryProcess : IAsyncDisposable
     /// <summary>Whether the process has ended (crashed, or was stopped).</summary>
     public bool HasExited => process.HasExited;
 
-    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+    /// <summary>Whether it serves HTTPS (with a test certificate, which clients of the tests do not verify).</summary>
+    public bool Https { get; }
+
+    public Uri BaseAddress => new($"{(Https ? "https" : "http")}://127.0.0.1:{Port}/");
+
+    /// <summary>An HTTP client for this registry; over HTTPS it accepts the registry's test certificate.</summary>
+    public HttpClient CreateClient(TimeSpan? timeout = null)
+    {
+        var handler = new HttpClientHandler();
+        if (Https)
+        {
+            handler.ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator;
+        }
+
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress };
+        if (timeout is { } limit)
+        {
+            client.Timeout = limit;
+        }
+
+        return client;
+    }
 
     /// <summary>Everything the process printed so far, stdout and stderr interleaved.</summary>
     public string Output => string.Join(Environment.NewLine, output);
@@ -81,8 +103,9 @@ internal sealed class RegistryProcess : IAsyncDisposable
     /// <param name="rootDirectory">Its storage root folder, or <c>null</c> when it has none.</param>
     /// <param name="createStartInfo">Makes the command that starts the registry on the given port.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
+    /// <param name="https">Whether the registry serves HTTPS (readiness is checked over HTTPS then).</param>
     public static async Task<RegistryProcess> StartAsync(
-        string name, string storage, string? rootDirectory, Func<int, ProcessStartInfo> createStartInfo, CancellationToken cancellationToken)
+        string name, string storage, string? rootDirectory, Func<int, ProcessStartInfo> createStartInfo, CancellationToken cancellationToken, bool https = false)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -102,7 +125,7 @@ internal sealed class RegistryProcess : IAsyncDisposable
             process.BeginErrorReadLine();
             process.StandardInput.Close();
 
-            var registry = new RegistryProcess(name, storage, rootDirectory, port, process, output);
+            var registry = new RegistryProcess(name, storage, rootDirectory, port, https, process, output);
             TestContext.Progress.WriteLine($"  started {name} (pid {process.Id}) on {registry.BaseAddress} serving {storage}");
             try
             {
@@ -164,7 +187,7 @@ internal sealed class RegistryProcess : IAsyncDisposable
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
     {
-        using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        using var client = CreateClient(TimeSpan.FromSeconds(5));
         var stopwatch = Stopwatch.StartNew();
         string lastAnswer = "no answer yet";
         while (stopwatch.Elapsed < StartupTimeout)
