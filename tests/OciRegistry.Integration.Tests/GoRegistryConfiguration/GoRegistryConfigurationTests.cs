@@ -192,16 +192,16 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
                 realm: basic-realm
                 path: {users}
             """);
-        Start Listening(int port) => new(configPath, new Dictionary<string, string?> { ["REGISTRY_HTTP_ADDR"] = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}" });
+        var listening = ListeningOn(configPath);
         var image = await TestImages.SingleArchAsync(Work.Combine("image"), "v1", Cancellation);
         var results = new Dictionary<string, (HttpStatusCode Anonymous, string? Challenge, bool WrongPasswordRefused)>();
 
-        var ours = await StartOursAsync(root, Listening);
+        var ours = await StartOursAsync(root, listening);
         results["ours"] = await ProbeAsync(ours);
         var pushed = await Skopeo.CopyAsync(image.Reference("v1"), ours.ImageReference("auth/app:v1"), Cancellation, "--dest-creds", "migrator:drop-in-secret");
         await ours.StopAsync();
 
-        var theirs = Track(await GoConfiguredRegistry.StartGoAsync(root, root, Listening, Cancellation));
+        var theirs = Track(await GoConfiguredRegistry.StartGoAsync(root, root, listening, Cancellation));
         results["docker-registry"] = await ProbeAsync(theirs);
         var pulledFromGo = await Skopeo.CopyAsync(theirs.ImageReference("auth/app:v1"), $"oci:{Work.Combine("pulled")}:v1", Cancellation, "--src-creds", "migrator:drop-in-secret");
 
@@ -247,7 +247,7 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
                   enabled: true
                   path: /debug/metrics
             """);
-        var host = await StartOursAsync(root, port => new(configPath, new Dictionary<string, string?> { ["REGISTRY_HTTP_ADDR"] = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}" }));
+        var host = await StartOursAsync(root, ListeningOn(configPath));
         using var client = new HttpClient { BaseAddress = host.BaseAddress };
 
         using var upload = await client.PostAsync(new Uri("nested/registry/v2/prefixed/app/blobs/uploads/", UriKind.Relative), null, Cancellation);
@@ -285,15 +285,15 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
                 key: {key}
                 minimumtls: tls1.2
             """);
-        Start Listening(int port) => new(configPath, new Dictionary<string, string?> { ["REGISTRY_HTTP_ADDR"] = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}" });
+        var listening = ListeningOn(configPath);
         var image = await TestImages.SingleArchAsync(Work.Combine("image"), "v1", Cancellation);
         var servedCertificates = new Dictionary<string, string?>();
 
-        var ours = await StartOursAsync(root, Listening, https: true);
+        var ours = await StartOursAsync(root, listening, https: true);
         servedCertificates["ours"] = await ServedCertificateAsync(ours);
         var pushed = await Skopeo.CopyAsync(image.Reference("v1"), ours.ImageReference("tls/app:v1"), Cancellation);
         await ours.StopAsync();
-        var theirs = Track(await GoConfiguredRegistry.StartGoAsync(root, root, Listening, Cancellation, https: true));
+        var theirs = Track(await GoConfiguredRegistry.StartGoAsync(root, root, listening, Cancellation, https: true));
         servedCertificates["docker-registry"] = await ServedCertificateAsync(theirs);
         var pulled = await Skopeo.CopyAsync(theirs.ImageReference("tls/app:v1"), $"oci:{Work.Combine("pulled")}:v1", Cancellation);
 
@@ -391,10 +391,10 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
             http:
               addr: :5000
             """);
-        Start Listening(int port) => new(configPath, new Dictionary<string, string?> { ["REGISTRY_HTTP_ADDR"] = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}" });
+        var listening = ListeningOn(configPath);
         var old = await TestImages.SingleArchAsync(Work.Combine("old"), "v1", Cancellation);
         var current = await TestImages.SingleArchAsync(Work.Combine("current"), "v1", Cancellation);
-        var host = await StartOursAsync(root, Listening);
+        var host = await StartOursAsync(root, listening);
         var replaced = await Skopeo.CopyAsync(old.Reference("v1"), host.ImageReference("gc/app:v1"), Cancellation);
         var kept = await Skopeo.CopyAsync(current.Reference("v1"), host.ImageReference("gc/app:v1"), Cancellation);
         await host.StopAsync();
@@ -404,7 +404,7 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
             ["garbage-collect", "--delete-untagged", configPath, "--OciRegistry:GarbageCollection:GracePeriod=00:00:00", "--OciRegistry:GarbageCollection:SettleDelay=00:00:00"],
             NoEnvironment, Cancellation);
         var goAfter = await ExternalProgram.RunCheckedAsync(GoRegistry.Executable, ["garbage-collect", "--dry-run", "--delete-untagged", configPath], Cancellation);
-        var go = Track(await GoConfiguredRegistry.StartGoAsync(root, root, Listening, Cancellation));
+        var go = Track(await GoConfiguredRegistry.StartGoAsync(root, root, listening, Cancellation));
         var served = await Skopeo.ManifestDigestAsync(go.ImageReference("gc/app:v1"), Cancellation);
 
         Assert.Multiple(() =>
@@ -415,6 +415,10 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
             Assert.That(served, Is.EqualTo(kept));
         });
     }
+
+    /// <summary>Starts on the given file, listening where the test wants through <c>REGISTRY_HTTP_ADDR</c>.</summary>
+    private static Func<int, Start> ListeningOn(string configPath) =>
+        port => new(configPath, new Dictionary<string, string?> { ["REGISTRY_HTTP_ADDR"] = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}" });
 
     /// <summary>Writes a self-signed certificate for 127.0.0.1 and its key as PEM files; returns its thumbprint.</summary>
     private static string WriteSelfSignedCertificate(string certificatePath, string keyPath)
