@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.Options;
+using OciRegistry.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OciRegistry.Authorization;
 using OciRegistry.Engine;
@@ -19,6 +22,7 @@ internal sealed partial class RegistryRequestDispatcher(
     ManifestEndpoints manifestEndpoints,
     ListingEndpoints listingEndpoints,
     RegistryAuthorizer authorizer,
+    IOptions<OciRegistryOptions> options,
     ILogger<RegistryRequestDispatcher> logger)
 {
     private const string V2Prefix = "/v2/";
@@ -116,7 +120,7 @@ internal sealed partial class RegistryRequestDispatcher(
             case RegistryRouteKind.Manifest when isGet:
                 return manifestEndpoints.GetAsync(context, route);
             case RegistryRouteKind.Manifest when HttpMethods.IsPut(method):
-                DisableBodySizeLimit(context);
+                PrepareBody(context);
                 return manifestEndpoints.PutAsync(context, route);
             case RegistryRouteKind.Manifest when HttpMethods.IsDelete(method):
                 return manifestEndpoints.DeleteAsync(context, route);
@@ -125,15 +129,15 @@ internal sealed partial class RegistryRequestDispatcher(
             case RegistryRouteKind.Blob when HttpMethods.IsDelete(method):
                 return blobEndpoints.DeleteAsync(context, route);
             case RegistryRouteKind.UploadStart when HttpMethods.IsPost(method):
-                DisableBodySizeLimit(context);
+                PrepareBody(context);
                 return uploadEndpoints.StartAsync(context, route);
             case RegistryRouteKind.Upload when HttpMethods.IsGet(method):
                 return uploadEndpoints.GetStatusAsync(context, route);
             case RegistryRouteKind.Upload when HttpMethods.IsPatch(method):
-                DisableBodySizeLimit(context);
+                PrepareBody(context);
                 return uploadEndpoints.PatchAsync(context, route);
             case RegistryRouteKind.Upload when HttpMethods.IsPut(method):
-                DisableBodySizeLimit(context);
+                PrepareBody(context);
                 return uploadEndpoints.PutAsync(context, route);
             case RegistryRouteKind.Upload when HttpMethods.IsDelete(method):
                 return uploadEndpoints.CancelAsync(context, route);
@@ -157,12 +161,22 @@ internal sealed partial class RegistryRequestDispatcher(
             Headers = new Dictionary<string, string> { ["Allow"] = allowed },
         };
 
-    /// <summary>Blobs have no size limit: they stream to storage. Manifests enforce their own limit while reading.</summary>
-    private static void DisableBodySizeLimit(HttpContext context)
+    /// <summary>
+    /// Bodies have no server-wide size limit: blobs stream to storage under <c>Limits:MaxBlobBytes</c>, manifests
+    /// under <c>MaxManifestBytes</c>, each checked while reading. A client sending slower than
+    /// <c>Limits:MinRequestBodyBytesPerSecond</c> is cut off (Kestrel's data rate check, set per request).
+    /// </summary>
+    private void PrepareBody(HttpContext context)
     {
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
             feature.MaxRequestBodySize = null;
+        }
+
+        var limits = options.Value.Limits;
+        if (limits.MinRequestBodyBytesPerSecond > 0 && context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(limits.MinRequestBodyBytesPerSecond, limits.RequestBodyGracePeriod);
         }
     }
 

@@ -1,11 +1,14 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using OciRegistry.Authorization;
+using Microsoft.Extensions.Options;
 using OciRegistry.Content;
+using OciRegistry.DependencyInjection;
 using OciRegistry.Engine;
 using OciRegistry.Engine.Blobs;
 using OciRegistry.Engine.Uploads;
 using OciRegistry.Errors;
+using OciRegistry.Limits;
 
 namespace OciRegistry.Api;
 
@@ -13,7 +16,14 @@ namespace OciRegistry.Api;
 /// <c>POST /v2/&lt;name&gt;/blobs/uploads/</c> (start, monolithic, mount) and
 /// <c>GET|PATCH|PUT|DELETE /v2/&lt;name&gt;/blobs/uploads/&lt;id&gt;</c>.
 /// </summary>
-internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, UploadTokenSigner signer, RegistryUrls urls, RegistryAuthorizer authorizer)
+internal sealed class UploadEndpoints(
+    UploadService uploads,
+    BlobService blobs,
+    UploadTokenSigner signer,
+    RegistryUrls urls,
+    RegistryAuthorizer authorizer,
+    OpenUploadLimiter openUploads,
+    IOptions<OciRegistryOptions> options)
 {
     public async Task StartAsync(HttpContext context, RegistryRoute route)
     {
@@ -43,12 +53,31 @@ internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, 
         else if (query.ContainsKey("digest"))
         {
             var digest = BlobEndpoints.ParseDigest(query["digest"].ToString());
-            await uploads.UploadAsync(route.Name, digest, context.Request.Body, cancellationToken).ConfigureAwait(false);
+            var limit = MaxBlobBytes;
+            if (context.Request.ContentLength > limit)
+            {
+                throw BlobTooLarge(limit);
+            }
+
+            // UploadAsync deletes the upload on any failure, a body growing past the limit included.
+            await uploads.UploadAsync(route.Name, digest, new BoundedReadStream(context.Request.Body, limit, () => BlobTooLarge(limit)), cancellationToken).ConfigureAwait(false);
             Created(context, route.Name, digest);
             return;
         }
 
-        var id = await uploads.StartAsync(route.Name, cancellationToken).ConfigureAwait(false);
+        var reservation = openUploads.Reserve(context);
+        string id;
+        try
+        {
+            id = await uploads.StartAsync(route.Name, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            openUploads.Close(context, reservation);
+            throw;
+        }
+
+        openUploads.Opened(context, reservation, route.Name, id);
         await AcceptedAsync(context, route.Name, id, 0, StatusCodes.Status202Accepted).ConfigureAwait(false);
     }
 
@@ -56,6 +85,7 @@ internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, 
     {
         var id = await VerifiedUploadIdAsync(context, route).ConfigureAwait(false);
         var offset = await uploads.GetOffsetAsync(route.Name, id, context.RequestAborted).ConfigureAwait(false);
+        openUploads.Touch(context, route.Name, id);
         await AcceptedAsync(context, route.Name, id, offset, StatusCodes.Status204NoContent).ConfigureAwait(false);
     }
 
@@ -63,6 +93,7 @@ internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, 
     {
         var id = await VerifiedUploadIdAsync(context, route).ConfigureAwait(false);
         var length = await AppendBodyAsync(context, route, id).ConfigureAwait(false);
+        openUploads.Touch(context, route.Name, id);
         await AcceptedAsync(context, route.Name, id, length, StatusCodes.Status202Accepted).ConfigureAwait(false);
     }
 
@@ -76,12 +107,22 @@ internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, 
         }
 
         var digest = BlobEndpoints.ParseDigest(digestText);
-        if (HasBody(context))
+        try
         {
-            await AppendBodyAsync(context, route, id).ConfigureAwait(false);
+            if (HasBody(context))
+            {
+                await AppendBodyAsync(context, route, id).ConfigureAwait(false);
+            }
+
+            await uploads.CompleteAsync(route.Name, id, digest, context.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Completed, or refused (a failed completion deletes the upload or leaves it to be retried): it stops
+            // counting either way; an upload left over is also released by the idle timeout.
+            openUploads.Close(context, OpenUploadLimiter.Key(route.Name, id));
         }
 
-        await uploads.CompleteAsync(route.Name, id, digest, context.RequestAborted).ConfigureAwait(false);
         Created(context, route.Name, digest);
     }
 
@@ -89,18 +130,26 @@ internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, 
     {
         var id = await VerifiedUploadIdAsync(context, route).ConfigureAwait(false);
         await uploads.CancelAsync(route.Name, id, context.RequestAborted).ConfigureAwait(false);
+        openUploads.Close(context, OpenUploadLimiter.Key(route.Name, id));
         context.Response.StatusCode = StatusCodes.Status204NoContent;
         context.Response.ContentLength = 0;
     }
 
+    /// <summary>
+    /// Appends the request body at the upload's end. The body may not take the upload past <c>MaxBlobBytes</c>, nor
+    /// differ from what its <c>Content-Range</c> announced: either refusal deletes the whole upload, since bytes of a
+    /// body that lied about itself cannot be trusted to be what the client meant.
+    /// </summary>
     private async Task<long> AppendBodyAsync(HttpContext context, RegistryRoute route, string id)
     {
         var cancellationToken = context.RequestAborted;
         var offset = await uploads.GetOffsetAsync(route.Name, id, cancellationToken).ConfigureAwait(false);
         var request = context.Request;
         var contentRange = request.Headers.ContentRange.ToString();
+        var limit = MaxBlobBytes;
         try
         {
+            long? announced = null;
             if (contentRange.Length > 0)
             {
                 if (!HttpRanges.TryParseContentRange(contentRange, out var start, out var end))
@@ -113,14 +162,49 @@ internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, 
                     throw UploadService.OutOfOrder(offset);
                 }
 
-                if (request.ContentLength is { } contentLength && contentLength != end - start + 1)
+                announced = end - start + 1;
+                if (request.ContentLength is { } contentLength && contentLength != announced)
                 {
                     throw new OciRegistryException(OciErrorCode.SizeInvalid,
-                        $"Content-Range {start}-{end} announces {end - start + 1} bytes but Content-Length is {contentLength}");
+                        $"Content-Range {start}-{end} announces {announced} bytes but Content-Length is {contentLength}");
                 }
             }
 
-            return await uploads.AppendAsync(route.Name, id, offset, request.Body, cancellationToken).ConfigureAwait(false);
+            var allowed = limit - offset;
+            if ((request.ContentLength ?? announced) > allowed)
+            {
+                await CancelAndForgetAsync(context, route, id).ConfigureAwait(false);
+                throw BlobTooLarge(limit);
+            }
+
+            var body = new BoundedReadStream(request.Body, Math.Min(allowed, announced ?? long.MaxValue),
+                () => announced is { } size && size < allowed ? RangeLied(contentRange) : BlobTooLarge(limit));
+            long length;
+            try
+            {
+                length = await uploads.AppendAsync(route.Name, id, offset, body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OciRegistryException e) when (e.Code == OciErrorCode.SizeInvalid || e.Code == OciErrorCode.BlobUploadInvalid)
+            {
+                await CancelAndForgetAsync(context, route, id).ConfigureAwait(false);
+                throw;
+            }
+
+            if (announced is { } expected && length - offset != expected)
+            {
+                await CancelAndForgetAsync(context, route, id).ConfigureAwait(false);
+                throw RangeLied(contentRange);
+            }
+
+            // A body cut short (a client too slow for the minimum data rate, a dropped connection) can end without an
+            // error from the server; what arrived stays in the upload, which resumes from the Range the client asks for.
+            if (request.ContentLength is { } sent && length - offset != sent)
+            {
+                throw new OciRegistryException(OciErrorCode.BlobUploadInvalid,
+                    $"the body ended after {length - offset} of its {sent} bytes; the upload holds {length} bytes");
+            }
+
+            return length;
         }
         catch (OciRegistryException e) when (e.Code == OciErrorCode.RangeInvalid)
         {
@@ -130,6 +214,21 @@ internal sealed class UploadEndpoints(UploadService uploads, BlobService blobs, 
             throw;
         }
     }
+
+    private long MaxBlobBytes => options.Value.Limits.MaxBlobBytes is > 0 and var limit ? limit : long.MaxValue;
+
+    private async Task CancelAndForgetAsync(HttpContext context, RegistryRoute route, string id)
+    {
+        await uploads.CancelAsync(route.Name, id, CancellationToken.None).ConfigureAwait(false);
+        openUploads.Close(context, OpenUploadLimiter.Key(route.Name, id));
+    }
+
+    private static OciRegistryException BlobTooLarge(long limit) =>
+        new(OciErrorCode.SizeInvalid, $"blobs are limited to {limit} bytes; the upload is deleted", new { limit },
+            StatusCodes.Status413PayloadTooLarge);
+
+    private static OciRegistryException RangeLied(string contentRange) =>
+        new(OciErrorCode.BlobUploadInvalid, $"the body does not match its Content-Range '{contentRange}'; the upload is deleted");
 
     private static bool HasBody(HttpContext context) =>
         context.Request.ContentLength > 0 ||

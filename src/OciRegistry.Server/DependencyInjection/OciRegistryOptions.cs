@@ -27,6 +27,9 @@ public sealed class OciRegistryOptions
     /// <summary>Authentication and authorization (<c>OciRegistry:Auth</c>).</summary>
     public OciRegistryAuthOptions Auth { get; set; } = new();
 
+    /// <summary>Limits against hostile or broken clients (<c>OciRegistry:Limits</c>).</summary>
+    public OciRegistryLimitsOptions Limits { get; set; } = new();
+
     /// <summary>Largest manifest accepted, in bytes; larger ones are refused with 413.</summary>
     public int MaxManifestBytes { get; set; } = DefaultMaxManifestBytes;
 }

@@ -14,6 +14,7 @@ using OciRegistry.Engine.Tags;
 using OciRegistry.Engine.Uploads;
 using OciRegistry.GarbageCollection;
 using OciRegistry.Hashing;
+using OciRegistry.Limits;
 using OciRegistry.Telemetry;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,11 @@ public static class OciRegistryServiceCollectionExtensions
         }
 
         options.Validate(o => o.MaxManifestBytes > 0, "OciRegistry:MaxManifestBytes must be positive.")
+               .Validate(o => o.Limits.MaxBlobBytes >= 0, "OciRegistry:Limits:MaxBlobBytes must be 0 (no limit) or positive.")
+               .Validate(o => o.Limits.MaxOpenUploadsPerClient >= 0, "OciRegistry:Limits:MaxOpenUploadsPerClient must be 0 (no limit) or positive.")
+               .Validate(o => o.Limits.OpenUploadIdleTimeout > TimeSpan.Zero, "OciRegistry:Limits:OpenUploadIdleTimeout must be positive.")
+               .Validate(o => o.Limits.MinRequestBodyBytesPerSecond >= 0 && o.Limits.RequestBodyGracePeriod > TimeSpan.FromSeconds(1),
+                   "OciRegistry:Limits:MinRequestBodyBytesPerSecond must be 0 or positive, RequestBodyGracePeriod more than 1 second (Kestrel checks rates once a second).")
                .ValidateOnStart();
 
         services.AddRouting();
@@ -63,6 +69,7 @@ public static class OciRegistryServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GarbageCollectionService>());
         services.TryAddSingleton<RegistryUrls>();
         services.TryAddSingleton<BlobEndpoints>();
+        services.TryAddSingleton<OpenUploadLimiter>();
         services.TryAddSingleton<UploadEndpoints>();
         services.TryAddSingleton<ManifestEndpoints>();
         services.TryAddSingleton<ListingEndpoints>();

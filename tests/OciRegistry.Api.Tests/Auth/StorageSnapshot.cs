@@ -36,11 +36,21 @@ public sealed class StorageSnapshot
     /// <summary>Asserts the storage under <paramref name="root"/> holds exactly what this snapshot held.</summary>
     public void AssertUnchanged(string root, string what)
     {
+        if (Difference(root) is { } difference)
+        {
+            Assert.Fail($"{what}: storage changed. {difference}");
+        }
+    }
+
+    /// <summary>What differs between this snapshot and the storage under <paramref name="root"/> now; null when nothing.</summary>
+    public string? Difference(string root)
+    {
         var now = Take(root);
         var added = now.files.Keys.Except(files.Keys).ToList();
         var removed = files.Keys.Except(now.files.Keys).ToList();
         var changed = files.Keys.Intersect(now.files.Keys).Where(k => files[k] != now.files[k]).ToList();
-        Assert.That(added.Concat(removed).Concat(changed), Is.Empty,
-            $"{what}: storage changed. Added: [{string.Join(", ", added)}] removed: [{string.Join(", ", removed)}] changed: [{string.Join(", ", changed)}]");
+        return added.Count + removed.Count + changed.Count == 0
+            ? null
+            : $"Added: [{string.Join(", ", added)}] removed: [{string.Join(", ", removed)}] changed: [{string.Join(", ", changed)}]";
     }
 }
