@@ -351,7 +351,9 @@ public sealed partial class AzureBlobStore : IBlobStore
         var destination = _container.GetBlobClient(ObjectName(destinationPath));
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
 
-        for (var attempt = 1; ; attempt++)
+        // Attempts that found the source changed; waiting for another copy onto the destination is not one.
+        var attempts = 0;
+        while (true)
         {
             var version = await VersionAsync(source, cancellationToken).ConfigureAwait(false) ?? throw new StorePathNotFoundException(sourcePath);
             if (sourcePath == destinationPath)
@@ -369,27 +371,73 @@ public sealed partial class AzureBlobStore : IBlobStore
                     {
                         SourceConditions = new BlobRequestConditions { IfMatch = version },
                     }, token).ConfigureAwait(false);
-                    await copy.WaitForCompletionAsync(CopyPollInterval, token).ConfigureAwait(false);
-                    return true;
+                    await WaitForCopyAsync(destination, copy, destinationPath, token).ConfigureAwait(false);
+                    return (bool?)true;
                 }
                 catch (RequestFailedException e) when (AzureFailures.IsNotFound(e) || AzureFailures.IsConditionFailed(e))
                 {
                     // The source was deleted or rewritten since it was looked at.
-                    return false;
+                    return (bool?)false;
+                }
+                catch (RequestFailedException e) when (AzureFailures.IsPendingCopy(e))
+                {
+                    // Another move onto the destination is still copying: this one goes after it.
+                    await Task.Delay(CopyPollInterval, _time, token).ConfigureAwait(false);
+                    return (bool?)null;
                 }
             }, cancellationToken).ConfigureAwait(false);
 
-            if (copied)
+            if (copied is null)
+            {
+                continue;
+            }
+
+            if (copied.Value)
             {
                 // Only the object that was copied goes: a source rewritten meanwhile stays.
                 await DeleteBlobAsync(source.Name, version, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
-            if (attempt == MoveAttempts)
+            if (++attempts == MoveAttempts)
             {
                 throw new StoreConflictException($"'{sourcePath}' kept changing while it was moved to '{destinationPath}'.");
             }
+        }
+    }
+
+    // The client library's own polling reads the copy's result after a concurrent copy onto the same destination
+    // (two pushes of one blob committing at once) took the destination over, and fails. Polled here instead: the
+    // copy is over when the destination says it succeeded, or when a later write or copy replaced it, which is what
+    // "replacing any object there" allows of two moves in a row.
+    private async Task WaitForCopyAsync(BlobClient destination, CopyFromUriOperation copy, string destinationPath, CancellationToken cancellationToken)
+    {
+        var started = copy.GetRawResponse().Headers.TryGetValue("x-ms-copy-status", out var status) ? status : null;
+        while (!string.Equals(started, "success", StringComparison.OrdinalIgnoreCase))
+        {
+            BlobProperties properties;
+            try
+            {
+                properties = (await destination.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            }
+            catch (RequestFailedException e) when (AzureFailures.IsNotFound(e))
+            {
+                // Deleted after the copy: it was there, the move is over.
+                return;
+            }
+
+            if (properties.CopyId != copy.Id || properties.CopyStatus == CopyStatus.Success)
+            {
+                return;
+            }
+
+            if (properties.CopyStatus != CopyStatus.Pending)
+            {
+                throw new StoreUnavailableException(
+                    $"The copy to '{destinationPath}' ended {properties.CopyStatus}: {properties.CopyStatusDescription}");
+            }
+
+            await Task.Delay(CopyPollInterval, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -16,6 +16,10 @@ internal static class AzureFailures
     public static bool IsConditionFailed(RequestFailedException e) =>
         e.Status == 412 || (e.Status == 409 && e.ErrorCode == "BlobAlreadyExists");
 
+    /// <summary>A copy onto the blob is still running: it takes no other copy until it ends.</summary>
+    public static bool IsPendingCopy(RequestFailedException e) =>
+        e.Status == 409 && e.ErrorCode == "PendingCopyOperation";
+
     /// <summary>
     /// True for anything that means the service could not do what was asked: transport errors, time-outs (not
     /// the caller's cancellation), 5xx after the retries, and any other refusal the contract has no type for.

@@ -65,6 +65,46 @@ public sealed partial class BlobStoreContractTests
     }
 
     [Test]
+    public async Task Concurrent_moves_of_identical_content_onto_one_destination_all_succeed()
+    {
+        // Two pushes of one blob committing at the same moment: each moves its upload to the blob's address.
+        const int Movers = 6;
+        var bytes = GeneratedStream.Bytes(MiB + 7, seed: 51);
+        var stores = new List<IBlobStore>();
+        for (var mover = 0; mover < Movers; mover++)
+        {
+            stores.Add(await CreateOtherStoreAsync());
+            await WriteBytesAsync(TestPath($"uploads/{mover}/data"), bytes);
+        }
+
+        var failures = await Task.WhenAll(stores.Select((store, mover) =>
+            CaptureExceptionAsync(Task.Run(() => store.MoveAsync(TestPath($"uploads/{mover}/data"), TestPath("blob/data"))))));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(failures, Is.All.Null);
+            Assert.That(await ReadBytesAsync(TestPath("blob/data")), Is.EqualTo(bytes));
+            Assert.That(await ListAsync(TestPath("uploads")), Is.Empty, "every source is gone");
+        }
+    }
+
+    [Test]
+    public async Task Moving_onto_an_object_with_the_same_content_keeps_it_and_removes_the_source()
+    {
+        var bytes = GeneratedStream.Bytes(1000, seed: 52);
+        await WriteBytesAsync(TestPath("blob"), bytes);
+        await WriteBytesAsync(TestPath("upload"), bytes);
+
+        await Store.MoveAsync(TestPath("upload"), TestPath("blob"));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await ReadBytesAsync(TestPath("blob")), Is.EqualTo(bytes));
+            Assert.That(await Store.GetInfoAsync(TestPath("upload")), Is.Null);
+        }
+    }
+
+    [Test]
     public async Task Moving_the_last_object_out_of_a_directory_removes_the_directory_from_listings()
     {
         await WriteTextAsync(TestPath("from/deep/object"), "x");
