@@ -81,10 +81,14 @@ internal static class RegistryLayout
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Upload(name, uploadId)}/hashstates/sha256/{offset}");
 
     /// <summary>
-    /// The random key that signs upload URLs when <c>OciRegistry:Http:Secret</c> is not set, shared by every instance
-    /// on this storage. Outside <c>repositories/</c> and <c>blobs/</c>, which is all the Go registry reads.
+    /// The random keys that sign upload URLs when <c>OciRegistry:Http:Secret</c> is not set, one object per key, named
+    /// by the key id that tokens carry; shared by every instance on this storage. Outside <c>repositories/</c> and
+    /// <c>blobs/</c>, which is all the Go registry reads.
     /// </summary>
-    public const string HttpSecret = Root + "/_ociregistry/http-secret";
+    public const string HttpSecrets = Root + "/_ociregistry/http-secrets";
+
+    /// <summary>The upload-signing key named <paramref name="keyId"/> (see <see cref="HttpSecrets"/>).</summary>
+    public static string HttpSecret(string keyId) => HttpSecrets + "/" + keyId;
 
     /// <summary>Referrers of a subject: one link per manifest whose <c>subject</c> is that digest (not in distribution's layout).</summary>
     public static string Referrers(RepositoryName name, Digest subject) =>

@@ -36,18 +36,61 @@ public sealed class UploadTokenSignerTests
     }
 
     [Test]
-    public async Task An_instance_that_lost_the_race_to_create_the_secret_adopts_the_stored_one()
+    public async Task Instances_that_create_their_keys_at_the_same_moment_accept_each_others_tokens()
     {
-        using var loser = Instance();
-        await loser.CreateAsync(Name, "warm-up", CancellationToken.None);
+        // Fresh instances on an empty storage, all signing at once: each may write a key of its own.
+        var instances = Enumerable.Range(0, 8).Select(_ => Instance()).ToList();
+        try
+        {
+            var tokens = await Task.WhenAll(instances.Select((instance, index) =>
+                Task.Run(() => instance.CreateAsync(Name, $"upload-{index}", CancellationToken.None))));
 
-        // Another instance wrote its own secret over ours at the same moment.
-        var secretFile = Path.Combine(root.FullName, "docker/registry/v2/_ociregistry/http-secret");
-        await File.WriteAllBytesAsync(secretFile, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        using var winner = Instance();
-        var token = await winner.CreateAsync(Name, "upload-1", CancellationToken.None);
+            var refused = new List<string>();
+            for (var signer = 0; signer < tokens.Length; signer++)
+            {
+                foreach (var (verifier, index) in instances.Select((verifier, index) => (verifier, index)))
+                {
+                    if (!await verifier.VerifyAsync(Name, $"upload-{signer}", tokens[signer], CancellationToken.None))
+                    {
+                        refused.Add($"instance {index} refused the token of instance {signer}");
+                    }
+                }
+            }
 
-        Assert.That(await loser.VerifyAsync(Name, "upload-1", token, CancellationToken.None), Is.True);
+            Assert.That(refused, Is.Empty);
+        }
+        finally
+        {
+            instances.ForEach(instance => instance.Dispose());
+        }
+    }
+
+    [Test]
+    public async Task A_new_instance_signs_with_the_smallest_stored_key()
+    {
+        var keys = Path.Combine(root.FullName, "docker/registry/v2/_ociregistry/http-secrets");
+        Directory.CreateDirectory(keys);
+        await File.WriteAllBytesAsync(Path.Combine(keys, new string('b', 32)), System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await File.WriteAllBytesAsync(Path.Combine(keys, new string('a', 32)), System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        using var instance = Instance();
+
+        var token = await instance.CreateAsync(Name, "upload-1", CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(token, Does.StartWith(new string('a', 32) + "."));
+            Assert.That(Directory.GetFiles(keys), Has.Length.EqualTo(2), "no key added");
+        });
+    }
+
+    [Test]
+    public async Task A_token_naming_a_key_that_storage_does_not_hold_is_refused()
+    {
+        using var first = Instance();
+        var token = await first.CreateAsync(Name, "upload-1", CancellationToken.None);
+        using var second = Instance();
+
+        Assert.That(await second.VerifyAsync(Name, "upload-1", new string('0', 32) + token[32..], CancellationToken.None), Is.False);
     }
 
     [Test]
@@ -67,6 +110,8 @@ public sealed class UploadTokenSignerTests
 
     [TestCase("")]
     [TestCase("not base64 !!")]
+    [TestCase("0123456789abcdef0123456789abcdef.not base64 !!")]
+    [TestCase("../../../repositories/x.AAAA")]
     public async Task Garbage_tokens_are_refused(string token)
     {
         using var signer = Instance();
