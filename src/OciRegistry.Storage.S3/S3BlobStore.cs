@@ -66,8 +66,13 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     private const int DeleteBatchSize = 200;
     private const int ParallelDeletes = 4;
 
-    // How long an append's lock holds without being renewed (it is renewed four times as often).
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(1);
+    // How long an append's lock holds without being renewed (it is renewed five times as often). Short, because a
+    // killed process's lock blocks its upload that long; the state's generation check, not the lock, is what keeps
+    // two appends from both committing, so a renewal delayed past it costs no data.
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(15);
+    private const int LeaseRenewals = 5;
+
+    // Attempts after which a lock held by another append is waited out rather than retried after a short pause.
     private const int LeaseAttempts = 3;
 
     // Presigned URLs signed with SigV4 are valid for at most a week.
@@ -698,30 +703,51 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     // S3 has no lock and no compare-and-swap (and S3-compatible services may not honour conditional writes), but its
     // listings are strongly consistent: each append writes a lock object of its own, then lists the locks. Of two
     // appends that overlap, the one listing second sees the other's lock, so at most one goes on (both give up when
-    // they start within one round trip of each other, and try again after a random pause). A lock not renewed for LeaseDuration is a crashed process's
-    // leftover; its age is measured against the fresh lock's own server time, so no clocks are compared.
+    // they start within one round trip of each other, and try again after a random pause). A lock not renewed for
+    // LeaseDuration is a crashed process's leftover; its age is measured against the fresh lock's own server time, so
+    // no clocks are compared. An append that finds another's lock waits until that lock would expire, once: a client
+    // continuing an upload whose previous request died with its process gets through after at most LeaseDuration, and
+    // one racing a live append gets the conflict after that.
     private async Task<AppendLease> AcquireAppendLeaseAsync(string path, CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
+        var waitedOut = false;
         for (var attempt = 1; ; attempt++)
         {
-            try
+            var (lease, otherExpiresIn) = await TryAcquireAppendLeaseAsync(path, cancellationToken).ConfigureAwait(false);
+            if (lease is not null)
             {
-                return await TryAcquireAppendLeaseAsync(path, cancellationToken).ConfigureAwait(false);
+                return lease;
             }
-            catch (StoreConflictException) when (attempt < LeaseAttempts)
+
+            if (attempt < LeaseAttempts)
             {
                 // Two appends that saw each other's locks both gave up; if the other one is still running its lock
                 // stays and the next attempt fails too. A random pause lets one of two simultaneous starters win.
                 await Task.Delay(TimeSpan.FromMilliseconds(50 + Random.Shared.Next(200)), _time, cancellationToken).ConfigureAwait(false);
             }
+            else if (!waitedOut && otherExpiresIn is { } expiresIn)
+            {
+                // Server times have whole seconds: a second more, and the lock is surely past its time.
+                waitedOut = true;
+                S3BlobStoreLog.WaitingForAppendLock(_logger, path, expiresIn);
+                await Task.Delay(expiresIn + TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                throw new StoreConflictException(
+                    $"Another append to '{path}' is running (waited {_time.GetElapsedTime(started).TotalSeconds:F0} s for its lock).");
+            }
         }
     }
 
-    private async Task<AppendLease> TryAcquireAppendLeaseAsync(string path, CancellationToken cancellationToken)
+    // The lease, or null and how long until the youngest other lock expires (null when the conflict was not a lock).
+    private async Task<(AppendLease? Lease, TimeSpan? OtherExpiresIn)> TryAcquireAppendLeaseAsync(string path, CancellationToken cancellationToken)
     {
         var prefix = _keys.AppendLockPrefix(path);
         var lockKey = prefix + Guid.NewGuid().ToString("N");
         await PutEmptyObjectAsync(lockKey, cancellationToken).ConfigureAwait(false);
+        TimeSpan? otherExpiresIn = null;
         try
         {
             var locks = new List<S3Object>();
@@ -734,11 +760,15 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             }
             while (!string.IsNullOrEmpty(continuation));
 
-            var now = locks.FirstOrDefault(l => l.Key == lockKey)?.LastModified
-                ?? throw new StoreConflictException($"Could not claim the append at '{path}': its lock is not listed yet.");
-            if (locks.Any(l => l.Key != lockKey && l.LastModified > now - LeaseDuration))
+            if (locks.FirstOrDefault(l => l.Key == lockKey)?.LastModified is { } now)
             {
-                throw new StoreConflictException($"Another append to '{path}' is running.");
+                var youngest = locks.Where(l => l.Key != lockKey && l.LastModified > now - LeaseDuration).Max(l => l.LastModified);
+                if (youngest is null)
+                {
+                    return (new AppendLease(LeaseDuration / LeaseRenewals, _time, token => PutEmptyObjectAsync(lockKey, token), () => DeleteQuietlyAsync(lockKey)), null);
+                }
+
+                otherExpiresIn = youngest.Value + LeaseDuration - now;
             }
         }
         catch
@@ -747,7 +777,9 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
             throw;
         }
 
-        return new AppendLease(LeaseDuration / 4, _time, token => PutEmptyObjectAsync(lockKey, token), () => DeleteQuietlyAsync(lockKey));
+        // Not listed yet, or another append holds the path.
+        await DeleteQuietlyAsync(lockKey).ConfigureAwait(false);
+        return (null, otherExpiresIn);
     }
 
     private async Task PutEmptyObjectAsync(string key, CancellationToken cancellationToken)

@@ -206,9 +206,9 @@ internal sealed class UploadEndpoints(
 
             return length;
         }
-        catch (OciRegistryException e) when (e.Code == OciErrorCode.RangeInvalid)
+        catch (OciRegistryException e) when (e.Code == OciErrorCode.RangeInvalid || e.Code == OciErrorCode.Unavailable)
         {
-            // The client needs the upload's address to resume from the Range we report.
+            // The client needs the upload's address to resume from the Range we report (or to send the chunk again).
             context.Response.Headers.Location = await UploadLocationAsync(context, route.Name, id).ConfigureAwait(false);
             context.Response.Headers[RegistryHeaders.UploadUuid] = id;
             throw;

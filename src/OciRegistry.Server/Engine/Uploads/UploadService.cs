@@ -15,6 +15,9 @@ namespace OciRegistry.Engine.Uploads;
 /// </summary>
 internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHashCache hashes, TimeProvider time, RegistryMetrics metrics)
 {
+    // A busy upload is mostly a chunk whose sender gave up on it (a timeout, a killed instance): a few seconds.
+    private const int BusyRetryAfterSeconds = 5;
+
     /// <summary>Starts an upload and returns its id.</summary>
     public async Task<string> StartAsync(RepositoryName name, CancellationToken cancellationToken)
     {
@@ -56,8 +59,10 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
         }
         catch (StoreConflictException)
         {
+            // Refused although the upload ends where the chunk starts: another append to it is running, or one whose
+            // process was killed still holds it for a few seconds (S3). The client may send the chunk again.
             var current = await GetOffsetAsync(name, id, cancellationToken).ConfigureAwait(false);
-            throw OutOfOrder(current);
+            throw current == offset ? Busy(current) : OutOfOrder(current);
         }
 
         metrics.BytesReceived(length - offset);
@@ -162,6 +167,17 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
         new(OciErrorCode.RangeInvalid, $"the upload holds {currentLength} bytes; the next chunk must start there")
         {
             Headers = new Dictionary<string, string> { ["Range"] = FormatRange(currentLength) },
+        };
+
+    /// <summary>The error for a chunk that starts at the right place while another append to the upload is running.</summary>
+    public static OciRegistryException Busy(long currentLength) =>
+        new(OciErrorCode.Unavailable, "another request is appending to this upload; send the chunk again shortly")
+        {
+            Headers = new Dictionary<string, string>
+            {
+                ["Range"] = FormatRange(currentLength),
+                ["Retry-After"] = BusyRetryAfterSeconds.ToString(CultureInfo.InvariantCulture),
+            },
         };
 
     /// <summary>The <c>Range</c> header value for an upload of <paramref name="length"/> bytes.</summary>
