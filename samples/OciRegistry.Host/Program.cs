@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using OciRegistry.Host;
 using OciRegistry.Host.CloudFoundry;
 using OciRegistry.Host.Commands;
@@ -24,6 +25,9 @@ if (!builder.TryAddGoRegistryConfiguration(goRegistryConfigFile, out var goRegis
 }
 
 HostListenAddress.Configure(builder);
+
+// Kestrel takes its buffer pool from the services: larger blocks mean fewer, larger socket reads and writes (blob bytes).
+builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
 
 builder.Services
     .AddOciRegistry(builder.Configuration.GetSection("OciRegistry"))
