@@ -16,7 +16,8 @@ namespace OciRegistry.Integration.Tests.CloudFoundry;
 /// <summary>
 /// The host as a Cloud Foundry buildpack runs it: published once (<c>dotnet publish</c>), started from its publish
 /// folder as its own process with <c>PORT</c>, <c>VCAP_APPLICATION</c> and <c>VCAP_SERVICES</c> set and no other
-/// setting, bound to a bucket of the shared S3 server the way a service broker binds one.
+/// setting, bound to a bucket of the shared S3 server the way a service broker binds one. Its telemetry goes to a
+/// Prometheus scrape endpoint and to an OTLP receiver of the test's own, its logs to the console as JSON.
 /// </summary>
 internal sealed class PublishedHostTests : RealClientTest
 {
@@ -69,8 +70,11 @@ internal sealed class PublishedHostTests : RealClientTest
                 },
             }),
         }.ToJsonString();
+        await using var otlp = OtlpReceiver.Start();
         await using var host = await StartPublishedHostAsync(storage.Description, vcapServices,
-            ("Telemetry__Exporters", "prometheus"), ("Logging__Console__FormatterName", "json"));
+            ("Telemetry__Exporters", "prometheus,otlp"), ("Telemetry__Otlp__Endpoint", otlp.Endpoint.ToString()), ("Telemetry__Otlp__Protocol", "http/protobuf"),
+            ("OTEL_METRIC_EXPORT_INTERVAL", "1000"), ("OTEL_BSP_SCHEDULE_DELAY", "500"), ("OTEL_BLRP_SCHEDULE_DELAY", "500"),
+            ("Logging__Console__FormatterName", "json"));
         using var http = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
 
         var layout = await TestImages.SingleArchAsync(Work.Combine("source"), "v1", Cancellation);
@@ -93,6 +97,7 @@ internal sealed class PublishedHostTests : RealClientTest
         var ready = await GetAsync(http, "health/ready");
         var metrics = await GetStringAsync(http, "metrics");
         var keys = await ListBucketAsync(s3, "docker/registry/v2/blobs/");
+        var exported = await WaitForExportsAsync(otlp, "/v1/metrics", "/v1/traces", "/v1/logs");
         await host.StopAsync();
         var logLines = host.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -112,6 +117,7 @@ internal sealed class PublishedHostTests : RealClientTest
             Assert.That(ready.Status, Is.EqualTo(HttpStatusCode.OK), $"readiness: {ready.Body}");
             Assert.That(ready.Body, Does.Contain("oci-registry-storage-s3"), "readiness checks the S3 bucket");
             Assert.That(metrics, Does.Contain("ociregistry_requests_total{").And.Contain("endpoint=\"manifest\""), "Prometheus scrape endpoint");
+            Assert.That(exported, Is.SupersetOf(new[] { "/v1/metrics", "/v1/traces", "/v1/logs" }), "signals exported over OTLP");
             Assert.That(logLines, Is.Not.Empty);
             Assert.That(logLines.Where(line => !IsJsonObject(line)).ToList(), Is.Empty, "every log line is JSON");
             Assert.That(host.Output, Does.Not.Contain("filesystem storage"), "no warning about ephemeral storage when a bucket is bound");
@@ -197,6 +203,22 @@ internal sealed class PublishedHostTests : RealClientTest
             {
                 TestContext.Progress.WriteLine($"  POST upload answered {(int)response.StatusCode} {clock.Elapsed.TotalSeconds:0.0} s after the appsettings change");
                 return answer;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), Cancellation);
+        }
+    }
+
+    /// <summary>Waits until every one of <paramref name="paths"/> received an export (the host exports on its own schedule); the paths seen.</summary>
+    private static async Task<HashSet<string>> WaitForExportsAsync(OtlpReceiver otlp, params string[] paths)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var seen = otlp.Exports.Where(export => export.Bytes > 0).Select(export => export.Path).ToHashSet();
+            if (paths.All(seen.Contains) || clock.Elapsed > SwitchLimit)
+            {
+                return seen;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(250), Cancellation);
