@@ -20,6 +20,39 @@ internal sealed class ConfigurationFileArgumentTests
     }
 
     [Test]
+    public void Without_a_file_argument_REGISTRY_CONFIGURATION_PATH_names_it()
+    {
+        var previous = Environment.GetEnvironmentVariable("REGISTRY_CONFIGURATION_PATH");
+        Environment.SetEnvironmentVariable("REGISTRY_CONFIGURATION_PATH", "/etc/docker/registry/config.yml");
+        try
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That(ConfigurationFileArgument.Split(["--urls", "x"]).File, Is.EqualTo("/etc/docker/registry/config.yml"));
+                Assert.That(ConfigurationFileArgument.Split(["mine.yml"]).File, Is.EqualTo("mine.yml"), "the argument wins");
+            });
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("REGISTRY_CONFIGURATION_PATH", previous);
+        }
+    }
+
+    [Test]
+    public void Serve_takes_the_file_and_other_command_lines_stay_dotnet_configuration()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(ServeCommand.TryParse(["serve", "config.yml", "--Key=value"], out var file, out var rest), Is.True);
+            Assert.That(file, Is.EqualTo("config.yml"));
+            Assert.That(rest, Is.EqualTo(new[] { "--Key=value" }));
+            Assert.That(ServeCommand.TryParse(["--urls", "http://127.0.0.1:1", "config.yml"], out var noFile, out var unchanged), Is.True);
+            Assert.That(noFile, Is.Null, "without the word serve, arguments are .NET configuration only");
+            Assert.That(unchanged, Is.EqualTo(new[] { "--urls", "http://127.0.0.1:1", "config.yml" }));
+        });
+    }
+
+    [Test]
     public void Two_files_are_refused()
     {
         Assert.Throws<FormatException>(() => ConfigurationFileArgument.Split(["a.yml", "b.yml"]));

@@ -172,6 +172,50 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
         });
     }
 
+    /// <summary>
+    /// Only our host here: the Go registry 2.8's Azure driver reaches https://ACCOUNT.blob.REALM only, never an
+    /// emulator's address (serviceurl is distribution 3's).
+    /// </summary>
+    [Test]
+    public async Task Azure_config_written_for_the_go_registry_serves_from_a_container()
+    {
+        StorageServer.Shared(new AzuriteService());
+        var parts = Environment.GetEnvironmentVariable(AzuriteService.ConnectionStringVariable)!
+            .Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.OrdinalIgnoreCase);
+        var container = $"ocireg-goconf-{Guid.NewGuid():N}";
+        var configPath = Work.Combine("config.yml");
+        File.WriteAllText(configPath, $"""
+            version: 0.1
+            storage:
+              azure:
+                accountname: {parts["AccountName"]}
+                accountkey: {parts["AccountKey"]}
+                container: {container}
+                serviceurl: {parts["BlobEndpoint"]}
+                rootdirectory: /registry/prefix
+              delete:
+                enabled: true
+            http:
+              addr: :5000
+            """);
+        var image = await TestImages.MultiArchAsync(Work.Combine("image"), "v1", Cancellation);
+
+        var host = await StartOursAsync($"Azure container {container}", ListeningOn(configPath));
+        var pushed = await Skopeo.CopyAsync(image.Reference("v1"), host.ImageReference("azure/app:v1"), Cancellation, "--all");
+        var pulled = await Skopeo.CopyAsync(host.ImageReference("azure/app:v1"), $"oci:{Work.Combine("pulled")}:v1", Cancellation, "--all");
+        await Skopeo.DeleteAsync(host.ImageReference($"azure/app@{pushed}"), Cancellation);
+        var afterDelete = await Skopeo.TryInspectAsync(host.ImageReference("azure/app:v1"), Cancellation);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pulled, Is.EqualTo(pushed));
+            Assert.That(afterDelete.Succeeded, Is.False, "storage.delete.enabled: true lets the manifest be deleted");
+            Assert.That(host.Output, Does.Not.Contain("GoRegistryConfiguration[901]"), "no key of this file is ignored");
+        });
+    }
+
     [Test]
     public async Task Htpasswd_config_guards_both_registries_with_the_same_users()
     {
