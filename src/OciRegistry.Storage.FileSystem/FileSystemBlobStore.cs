@@ -294,21 +294,31 @@ public sealed class FileSystemBlobStore : IBlobStore
         return Task.FromResult<Uri?>(null);
     }
 
+    // Two buffers: the previous one is written (on a thread-pool thread) while the next is read and hashed, so a push
+    // keeps two threads busy instead of receiving, hashing and writing in turn.
     private static async Task CopyInWholeBuffersAsync(Stream content, FileStream file, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var filling = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var writing = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var pendingWrite = Task.CompletedTask;
         try
         {
-            var memory = buffer.AsMemory(0, CopyBufferSize);
             int read;
-            while ((read = await content.ReadAtLeastAsync(memory, memory.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
+            while ((read = await content.ReadAtLeastAsync(filling.AsMemory(0, CopyBufferSize), CopyBufferSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                await file.WriteAsync(memory[..read], cancellationToken).ConfigureAwait(false);
+                await pendingWrite.ConfigureAwait(false);
+                (filling, writing) = (writing, filling);
+                pendingWrite = file.WriteAsync(writing.AsMemory(0, read), cancellationToken).AsTask();
             }
+
+            await pendingWrite.ConfigureAwait(false);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A write still running uses a buffer and the file, whatever ended the loop.
+            await pendingWrite.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            ArrayPool<byte>.Shared.Return(filling);
+            ArrayPool<byte>.Shared.Return(writing);
         }
     }
 
