@@ -51,6 +51,17 @@ internal sealed partial class DockerCli
         }
     }
 
+    /// <summary><c>docker login</c> to a registry (<c>HOST:PORT</c>); reports how it ended without throwing.</summary>
+    public Task<ProgramResult> TryLoginAsync(string registry, string user, string password, CancellationToken cancellationToken) =>
+        ExternalProgram.RunAsync("docker", ["login", "--username", user, "--password", password, registry], environment, cancellationToken);
+
+    public Task LogoutAsync(string registry, CancellationToken cancellationToken) =>
+        RunAsync(["logout", registry], cancellationToken);
+
+    /// <summary><c>docker push</c> that may fail: reports how it ended without throwing.</summary>
+    public Task<ProgramResult> TryPushAsync(string image, CancellationToken cancellationToken) =>
+        ExternalProgram.RunAsync("docker", ["push", image], environment, cancellationToken);
+
     public Task LoadAsync(string archive, CancellationToken cancellationToken) =>
         RunAsync(["load", "--input", archive], cancellationToken);
 

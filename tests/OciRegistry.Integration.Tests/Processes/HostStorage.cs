@@ -17,8 +17,17 @@ internal sealed record HostStorage(string Description, string? RootDirectory, IR
     public HostStorage With(params (string Key, string Value)[] settings) =>
         this with { Settings = [.. Settings, .. settings.Select(setting => new KeyValuePair<string, string>(setting.Key, setting.Value))] };
 
+    /// <summary>Further host settings beyond storage (full keys, e.g. <c>OciRegistry:Auth:Htpasswd:Path</c>).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> HostSettings { get; init; } = [];
+
+    /// <summary>The same storage with host settings beyond storage (full configuration keys); a later one wins.</summary>
+    public HostStorage WithHostSettings(params (string Key, string Value)[] settings) =>
+        this with { HostSettings = [.. HostSettings, .. settings.Select(setting => new KeyValuePair<string, string>(setting.Key, setting.Value))] };
+
     /// <summary>The settings as command-line arguments of the host.</summary>
-    public IEnumerable<string> Arguments => Settings.Select(setting => $"--OciRegistry:Storage:{setting.Key}={setting.Value}");
+    public IEnumerable<string> Arguments =>
+        Settings.Select(setting => $"--OciRegistry:Storage:{setting.Key}={setting.Value}")
+            .Concat(HostSettings.Select(setting => $"--{setting.Key}={setting.Value}"));
 
     public override string ToString() => Description;
 }
