@@ -367,6 +367,41 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
     }
 
     [Test]
+    public async Task Maintenance_read_only_mode_refuses_pushes_and_serves_pulls()
+    {
+        var root = Work.Combine("root", create: true);
+        var configPath = Work.Combine("config.yml");
+        var image = await TestImages.SingleArchAsync(Work.Combine("image"), "v1", Cancellation);
+        var writable = await StartHostAsync("root");
+        var pushed = await Skopeo.CopyAsync(image.Reference("v1"), writable.ImageReference("ro/app:v1"), Cancellation);
+        await writable.StopAsync();
+        File.WriteAllText(configPath, $"""
+            version: 0.1
+            storage:
+              filesystem:
+                rootdirectory: {root}
+              maintenance:
+                readonly:
+                  enabled: true
+            http:
+              addr: :5000
+            """);
+
+        var readOnly = await StartOursAsync(root, ListeningOn(configPath));
+        var pulled = await Skopeo.ManifestDigestAsync(readOnly.ImageReference("ro/app:v1"), Cancellation);
+        using var client = readOnly.CreateClient();
+        using var upload = await client.PostAsync(new Uri("v2/ro/app/blobs/uploads/", UriKind.Relative), null, Cancellation);
+        var body = await upload.Content.ReadAsStringAsync(Cancellation);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(pulled, Is.EqualTo(pushed));
+            Assert.That(upload.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+            Assert.That(body, Does.Contain("UNSUPPORTED"));
+        });
+    }
+
+    [Test]
     public async Task Ignored_keys_are_warned_about_by_name_and_unsafe_ones_stop_the_host()
     {
         var root = Work.Combine("root", create: true);
