@@ -5,7 +5,7 @@ namespace OciRegistry.Engine;
 /// <summary>
 /// A refusal the registry answers with the OCI error JSON: the engine throws it, the HTTP API writes it.
 /// </summary>
-public sealed class OciRegistryException : Exception
+internal sealed class OciRegistryException : Exception
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="code">The OCI error code.</param>

@@ -11,7 +11,24 @@ internal static class DotnetCli
     /// with 0. <paramref name="environment"/> changes the inherited environment (a null value removes a variable);
     /// <paramref name="workingDirectory"/> decides which NuGet.config and global.json files apply.
     /// </summary>
-    public static Task<ProgramResult> RunCheckedAsync(
+    public static async Task<ProgramResult> RunCheckedAsync(
+        IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken,
+        TimeSpan? timeout = null, string? workingDirectory = null)
+    {
+        var result = await RunAsync(arguments, environment, cancellationToken, timeout, workingDirectory);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(result.ToString());
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Runs <c>dotnet</c> as <see cref="RunCheckedAsync"/> does and returns its exit code and output, whatever the
+    /// exit code (for a build that is meant to fail).
+    /// </summary>
+    public static Task<ProgramResult> RunAsync(
         IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken,
         TimeSpan? timeout = null, string? workingDirectory = null)
     {
@@ -33,6 +50,6 @@ internal static class DotnetCli
             variables[name] = value;
         }
 
-        return ExternalProgram.RunCheckedAsync("dotnet", arguments, variables, cancellationToken, timeout, workingDirectory);
+        return ExternalProgram.RunAsync("dotnet", arguments, variables, cancellationToken, timeout, workingDirectory);
     }
 }
