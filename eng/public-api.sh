@@ -20,11 +20,11 @@ for project in "${projects[@]}"; do
   echo "eng/public-api.sh: $project"
 
   diagnostics="$(dotnet build "$project" -c Release --no-incremental -p:TreatWarningsAsErrors=false 2>&1 || true)"
-  grep -F "$directory/PublicAPI.Unshipped.txt(" <<<"$diagnostics" | grep -F "RS0017" |
-    sed -E 's/.*PublicAPI\.Unshipped\.txt\(([0-9]+),.*/\1/' | sort -rnu |
-    while read -r line; do
-      sed -i "${line}d" "$directory/PublicAPI.Unshipped.txt"
-    done
+  stale_lines="$(grep -F "$directory/PublicAPI.Unshipped.txt(" <<<"$diagnostics" | grep -F "RS0017" |
+    sed -E 's/.*PublicAPI\.Unshipped\.txt\(([0-9]+),.*/\1/' | sort -rnu || true)"
+  for line in $stale_lines; do
+    sed -i "${line}d" "$directory/PublicAPI.Unshipped.txt"
+  done
   if grep -F "$directory/PublicAPI.Shipped.txt(" <<<"$diagnostics" | grep -qF "RS0017"; then
     echo "eng/public-api.sh: $project removes shipped API (RS0017 in PublicAPI.Shipped.txt): a breaking change, edit by hand" >&2
   fi
