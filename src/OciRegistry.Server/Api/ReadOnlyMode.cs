@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using OciRegistry.DependencyInjection;
 using OciRegistry.Engine;
 using OciRegistry.Errors;
@@ -9,18 +7,18 @@ namespace OciRegistry.Api;
 
 /// <summary>
 /// <c>OciRegistry:ReadOnly</c>: GET and HEAD are served, every other request is refused before it touches storage.
-/// Read from <see cref="IOptionsMonitor{TOptions}"/> on every request, so a configuration reload switches it.
+/// The dispatcher passes the options monitor's current value on every request, so a configuration reload switches it.
 /// </summary>
 internal static class ReadOnlyMode
 {
     public const string Message = "the registry is in read-only mode: pulls work, pushes and deletes are refused";
 
     /// <exception cref="OciRegistryException">405 <c>UNSUPPORTED</c> for a write while the registry is read-only.</exception>
-    public static void ThrowIfWrite(HttpContext context)
+    public static void ThrowIfWrite(HttpContext context, OciRegistryOptions current)
     {
         var method = context.Request.Method;
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) ||
-            !context.RequestServices.GetRequiredService<IOptionsMonitor<OciRegistryOptions>>().CurrentValue.ReadOnly)
+            !current.ReadOnly)
         {
             return;
         }

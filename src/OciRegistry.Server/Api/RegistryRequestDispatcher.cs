@@ -23,6 +23,7 @@ internal sealed partial class RegistryRequestDispatcher(
     ListingEndpoints listingEndpoints,
     RegistryAuthorizer authorizer,
     IOptions<OciRegistryOptions> options,
+    IOptionsMonitor<OciRegistryOptions> liveOptions,
     ILogger<RegistryRequestDispatcher> logger)
 {
     private const string V2Prefix = "/v2/";
@@ -72,7 +73,7 @@ internal sealed partial class RegistryRequestDispatcher(
                 return;
             }
 
-            ReadOnlyMode.ThrowIfWrite(context);
+            ReadOnlyMode.ThrowIfWrite(context, liveOptions.CurrentValue);
             await DispatchAsync(context, route).ConfigureAwait(false);
         }
         catch (OciRegistryException e)
