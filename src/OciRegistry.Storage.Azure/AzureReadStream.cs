@@ -1,3 +1,5 @@
+using OciRegistry.IO;
+
 namespace OciRegistry.Storage.Azure;
 
 /// <summary>
@@ -5,21 +7,15 @@ namespace OciRegistry.Storage.Azure;
 /// <see cref="StoreUnavailableException"/>, as for every other operation of the driver, and a read that makes no
 /// progress for <paramref name="stallLimit"/> fails instead of letting the SDK restart the download again and again.
 /// </summary>
-internal sealed class AzureReadStream(Stream inner, TimeSpan stallLimit) : Stream
+internal sealed class AzureReadStream(Stream inner, TimeSpan stallLimit) : ForwardOnlyReadStream(owned: inner)
 {
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
+    // A field rather than the captured parameter: the base owns the same stream (CS9107).
+    private readonly Stream _inner = inner;
     public override int Read(Span<byte> buffer)
     {
         try
         {
-            return inner.Read(buffer);
+            return _inner.Read(buffer);
         }
         catch (Exception e) when (AzureFailures.IsUnavailable(e, CancellationToken.None))
         {
@@ -33,7 +29,7 @@ internal sealed class AzureReadStream(Stream inner, TimeSpan stallLimit) : Strea
         stall.CancelAfter(stallLimit);
         try
         {
-            return await inner.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+            return await _inner.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -43,29 +39,5 @@ internal sealed class AzureReadStream(Stream inner, TimeSpan stallLimit) : Strea
         {
             throw AzureFailures.Unavailable(e);
         }
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await inner.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
     }
 }

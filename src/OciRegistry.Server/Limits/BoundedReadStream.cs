@@ -1,23 +1,17 @@
+using OciRegistry.IO;
+
 namespace OciRegistry.Limits;
 
 /// <summary>
 /// Passes at most <c>limit</c> bytes of a request body through; the first byte beyond it throws the error
 /// <c>exceeded</c> makes, before that byte is handed on, so storage never receives more than the limit.
 /// </summary>
-internal sealed class BoundedReadStream(Stream inner, long limit, Func<Exception> exceeded) : Stream
+internal sealed class BoundedReadStream(Stream inner, long limit, Func<Exception> exceeded) : ForwardOnlyReadStream
 {
     private long read;
 
     /// <summary>How many bytes have been read.</summary>
     public long BytesRead => read;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
@@ -25,16 +19,11 @@ internal sealed class BoundedReadStream(Stream inner, long limit, Func<Exception
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         var n = inner.Read(buffer[..Allowed(buffer.Length)]);
         return Count(n);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -54,14 +43,4 @@ internal sealed class BoundedReadStream(Stream inner, long limit, Func<Exception
         read += n;
         return read > limit ? throw exceeded() : n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using Amazon.S3.Model;
+using OciRegistry.IO;
 
 namespace OciRegistry.Storage.S3.Internal;
 
@@ -6,35 +8,35 @@ namespace OciRegistry.Storage.S3.Internal;
 /// The body of a GET, read straight from the connection. A read that stalls longer than the timeout, or a
 /// connection that breaks, ends in <see cref="StoreUnavailableException"/>; disposing releases the response.
 /// </summary>
-internal sealed class S3ObjectReadStream : Stream
+internal sealed class S3ObjectReadStream : ForwardOnlyReadStream
 {
-    private readonly GetObjectResponse _response;
     private readonly Stream _body;
     private readonly TimeSpan _stallTimeout;
     private readonly string _path;
 
     public S3ObjectReadStream(GetObjectResponse response, TimeSpan stallTimeout, string path)
+        : base(owned: response)
     {
-        _response = response;
         _body = response.ResponseStream;
         _stallTimeout = stallTimeout;
         _path = path;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    public override int Read(Span<byte> buffer)
+    {
+        // The SDK's body is read asynchronously (that is where the stall timeout applies); a synchronous reader waits.
+        var rented = ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            var read = ReadAsync(rented.AsMemory(0, buffer.Length)).AsTask().GetAwaiter().GetResult();
+            rented.AsSpan(0, read).CopyTo(buffer);
+            return read;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -52,23 +54,5 @@ internal sealed class S3ObjectReadStream : Stream
         {
             throw new StoreUnavailableException($"Reading '{_path}' from S3 failed: {e.Message}", e);
         }
-    }
-
-    public override void Flush() { }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _response.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }
