@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
@@ -7,20 +6,21 @@ namespace OciRegistry.Storage.FileSystem;
 
 /// <summary>
 /// <see cref="IBlobStore"/> on a local (or network-mounted) folder. Whole-object writes go to a temporary file
-/// that is renamed into place, so readers never see a partial object. Appends go to a file of their own outside
-/// the object tree, locked while an append runs, and are renamed into place when completed.
+/// that is renamed into place, so readers never see a partial object. Appends go to a file of their own beside the
+/// object, named <c>&lt;name&gt;~append</c>, locked while an append runs, and renamed into place when completed.
 /// </summary>
 public sealed class FileSystemBlobStore : IBlobStore
 {
-    // The driver's own files live in one folder under the root: on the same filesystem, so that renames out of it
-    // are atomic, and named with a character ('~') that store paths may not contain, so that no object path can
-    // ever reach into it.
+    // The driver's own files have a character ('~') in their names that store paths may not contain, so that no object
+    // path can ever reach them, and listings leave them out. Temporary files of whole writes live in one folder under
+    // the root: on the same filesystem, so that renames out of it are atomic.
     internal const string InternalFolderName = "~oci-tmp";
-    // Each write fills a whole buffer: a request body yields a few KiB per read, one system call each if written as it
-    // comes. 64 KiB, because the kernel sizes page-cache folios by the write: 4 KiB writes cost more CPU per byte, and
-    // writes of 256 KiB or 1 MiB several times more again on this project's VMs (large folios from memory the host must
-    // first back; see README, Benchmarks).
-    private const int CopyBufferSize = 64 * 1024;
+    private const char InternalNameMarker = '~';
+
+    // An unfinished append lies beside its object rather than in a tree of its own: an upload then creates no
+    // directories besides its object's (each costs a few hundred microseconds of journal work on ext4, and a tree of
+    // appends would mirror every repository's path), and completing it is a rename within one directory.
+    private const string AppendSuffix = "~append";
 
     // A concurrent delete may remove a directory that is empty for an instant between our creating it and our
     // putting a file in it; we create it again this many times before giving up.
@@ -36,7 +36,8 @@ public sealed class FileSystemBlobStore : IBlobStore
 
     private readonly string _root;
     private readonly string _writesDirectory;
-    private readonly string _appendsDirectory;
+    private readonly bool _directAppends;
+    private readonly FileContentWriter _writer = new();
 
     /// <summary>Creates the driver on the folder named by <paramref name="options"/>.</summary>
     public FileSystemBlobStore(IOptions<FileSystemBlobStoreOptions> options)
@@ -45,7 +46,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.Value.RootDirectory));
         var internalDirectory = Path.Combine(_root, InternalFolderName);
         _writesDirectory = Path.Combine(internalDirectory, "writes");
-        _appendsDirectory = Path.Combine(internalDirectory, "appends");
+        _directAppends = options.Value.DirectAppends;
     }
 
     /// <summary>The absolute root folder.</summary>
@@ -117,7 +118,7 @@ public sealed class FileSystemBlobStore : IBlobStore
             var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
             await using (file.ConfigureAwait(false))
             {
-                await CopyInWholeBuffersAsync(content, file, cancellationToken).ConfigureAwait(false);
+                await _writer.CopyAsync(content, file.SafeFileHandle, 0, direct: false, cancellationToken).ConfigureAwait(false);
 
                 // Without this a crash soon after the rename can leave a visible object with missing bytes.
                 file.Flush(flushToDisk: true);
@@ -148,9 +149,7 @@ public sealed class FileSystemBlobStore : IBlobStore
                 throw new StoreConflictException($"Append to '{path}' at offset {offset}, but its length is {file.Length}.");
             }
 
-            file.Seek(offset, SeekOrigin.Begin);
-            await CopyInWholeBuffersAsync(content, file, cancellationToken).ConfigureAwait(false);
-            return file.Length;
+            return await _writer.CopyAsync(content, file.SafeFileHandle, offset, _directAppends, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -189,7 +188,6 @@ public sealed class FileSystemBlobStore : IBlobStore
             MoveIntoPlace(appendFile, destination, path);
         }
 
-        RemoveEmptyParents(appendFile, _appendsDirectory);
         return Task.CompletedTask;
     }
 
@@ -217,7 +215,7 @@ public sealed class FileSystemBlobStore : IBlobStore
         foreach (var child in children)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (directoryPath.Length == 0 && child.Name == InternalFolderName)
+            if (IsInternal(child.Name))
             {
                 continue;
             }
@@ -239,20 +237,17 @@ public sealed class FileSystemBlobStore : IBlobStore
     public Task<bool> DeleteAsync(string path, CancellationToken cancellationToken = default)
     {
         var objectPath = ObjectPath(path, allowRoot: true);
-        var appendPath = AppendPath(path, allowRoot: true);
         cancellationToken.ThrowIfCancellationRequested();
         if (path.Length == 0)
         {
             // The root and the driver's own folder stay: writes in flight keep their temporary files.
-            var deletedObjects = DeleteContents(new DirectoryInfo(_root), skipName: InternalFolderName);
-            var deletedAppends = DeleteContents(new DirectoryInfo(_appendsDirectory), skipName: null);
-            return Task.FromResult(deletedObjects || deletedAppends);
+            return Task.FromResult(DeleteContents(new DirectoryInfo(_root), skipName: InternalFolderName));
         }
 
+        // A tree takes the unfinished appends inside it along; the object's own append lies beside it.
         var deleted = DeleteFileOrTree(objectPath);
-        deleted |= DeleteFileOrTree(appendPath);
+        deleted |= DeleteFileOrTree(objectPath + AppendSuffix);
         RemoveEmptyParents(objectPath, _root);
-        RemoveEmptyParents(appendPath, _appendsDirectory);
         return Task.FromResult(deleted);
     }
 
@@ -294,34 +289,6 @@ public sealed class FileSystemBlobStore : IBlobStore
         return Task.FromResult<Uri?>(null);
     }
 
-    // Two buffers: the previous one is written (on a thread-pool thread) while the next is read and hashed, so a push
-    // keeps two threads busy instead of receiving, hashing and writing in turn.
-    private static async Task CopyInWholeBuffersAsync(Stream content, FileStream file, CancellationToken cancellationToken)
-    {
-        var filling = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        var writing = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-        var pendingWrite = Task.CompletedTask;
-        try
-        {
-            int read;
-            while ((read = await content.ReadAtLeastAsync(filling.AsMemory(0, CopyBufferSize), CopyBufferSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                await pendingWrite.ConfigureAwait(false);
-                (filling, writing) = (writing, filling);
-                pendingWrite = file.WriteAsync(writing.AsMemory(0, read), cancellationToken).AsTask();
-            }
-
-            await pendingWrite.ConfigureAwait(false);
-        }
-        finally
-        {
-            // A write still running uses a buffer and the file, whatever ended the loop.
-            await pendingWrite.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            ArrayPool<byte>.Shared.Return(filling);
-            ArrayPool<byte>.Shared.Return(writing);
-        }
-    }
-
     private static BlobInfo ToBlobInfo(string path, FileInfo file)
     {
         var modified = file.LastWriteTimeUtc;
@@ -355,7 +322,7 @@ public sealed class FileSystemBlobStore : IBlobStore
             {
                 throw new StoreConflictException($"Another append to '{path}' is running.", e);
             }
-            catch (IOException e) when (IsBlockedByAnotherKind(appendFile, _appendsDirectory))
+            catch (IOException e) when (IsBlockedByAnotherKind(appendFile, _root))
             {
                 throw new StoreConflictException($"An append at '{path}' clashes with one at a parent or child path.", e);
             }
@@ -429,11 +396,14 @@ public sealed class FileSystemBlobStore : IBlobStore
         return false;
     }
 
+    private static bool IsInternal(string name) => name.Contains(InternalNameMarker, StringComparison.Ordinal);
+
+    // Objects only: a folder holding nothing but unfinished appends is not there yet.
     private static bool ContainsAnyFile(DirectoryInfo directory)
     {
         try
         {
-            return directory.EnumerateFiles("*", AllDescendants).Any();
+            return directory.EnumerateFiles("*", AllDescendants).Any(file => !IsInternal(file.Name));
         }
         catch (DirectoryNotFoundException)
         {
@@ -529,9 +499,5 @@ public sealed class FileSystemBlobStore : IBlobStore
         return path.Length == 0 ? _root : Path.Join(_root, path);
     }
 
-    private string AppendPath(string path, bool allowRoot = false)
-    {
-        StorePath.Validate(path, allowRoot);
-        return path.Length == 0 ? _appendsDirectory : Path.Join(_appendsDirectory, path);
-    }
+    private string AppendPath(string path) => ObjectPath(path) + AppendSuffix;
 }
