@@ -18,6 +18,13 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
     // A busy upload is mostly a chunk whose sender gave up on it (a timeout, a killed instance): a few seconds.
     private const int BusyRetryAfterSeconds = 5;
 
+    // The running hash is kept in storage only for uploads of at least this many bytes, for another instance (or this
+    // one after a restart) to continue from. Below it, reading the bytes back to hash them at completion costs less
+    // than the state's write and delete on every chunk: a few milliseconds of hashing against two or three storage
+    // operations, each a file created or an object request. Most layers and every config and manifest of a push
+    // are below it.
+    internal const int SavedHashStateMinimum = 1024 * 1024;
+
     /// <summary>Starts an upload and returns its id.</summary>
     public async Task<string> StartAsync(RepositoryName name, CancellationToken cancellationToken)
     {
@@ -68,11 +75,14 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
         metrics.BytesReceived(length - offset);
         if (hash is not null && hash.Length == length)
         {
-            using var state = new MemoryStream(hash.SaveState());
-            await store.WriteAsync(RegistryLayout.UploadHashState(name, id, length), state, cancellationToken).ConfigureAwait(false);
-            if (offset != length)
+            if (length >= SavedHashStateMinimum)
             {
-                await store.DeleteAsync(RegistryLayout.UploadHashState(name, id, offset), cancellationToken).ConfigureAwait(false);
+                using var state = new MemoryStream(hash.SaveState());
+                await store.WriteAsync(RegistryLayout.UploadHashState(name, id, length), state, cancellationToken).ConfigureAwait(false);
+                if (offset != length && offset >= SavedHashStateMinimum)
+                {
+                    await store.DeleteAsync(RegistryLayout.UploadHashState(name, id, offset), cancellationToken).ConfigureAwait(false);
+                }
             }
 
             hashes.Put(key, hash);
