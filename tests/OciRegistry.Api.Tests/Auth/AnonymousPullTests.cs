@@ -1,33 +1,32 @@
+using OciRegistry.DependencyInjection;
+
 namespace OciRegistry.Api.Tests.Auth;
 
 /// <summary><c>OciRegistry:Auth:AnonymousPull</c>: pulls open to anyone, pushes, deletes and the catalog still authenticated.</summary>
 [TestFixture]
 [Parallelizable(ParallelScope.None)]
-public sealed class AnonymousPullTests
+public sealed class AnonymousPullTests : AuthenticatedRegistryTest
 {
     private DirectoryInfo folder = null!;
-    private AuthenticatedRegistry registry = null!;
+    private string htpasswd = null!;
 
-    private RegistryClient Client => registry.Client;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
+    protected override async Task PrepareAsync()
     {
         folder = Directory.CreateTempSubdirectory("oci-anonymous-");
-        var htpasswd = Path.Combine(folder.FullName, "htpasswd");
+        htpasswd = Path.Combine(folder.FullName, "htpasswd");
         await HtpasswdAuthTests.WriteUsersAsync(htpasswd, ("alice", "alice-secret"));
-        registry = await AuthenticatedRegistry.StartAsync(o =>
-        {
-            o.Auth.Htpasswd.Path = htpasswd;
-            o.Auth.AnonymousPull = true;
-        });
     }
 
-    [OneTimeTearDown]
-    public async Task StopAsync()
+    protected override void ConfigureRegistry(OciRegistryOptions options)
     {
-        await registry.DisposeAsync();
+        options.Auth.Htpasswd.Path = htpasswd;
+        options.Auth.AnonymousPull = true;
+    }
+
+    protected override Task CleanUpAsync()
+    {
         folder.Delete(recursive: true);
+        return Task.CompletedTask;
     }
 
     [Test]
@@ -50,7 +49,7 @@ public sealed class AnonymousPullTests
         foreach (var (method, path, body) in DenialRequests.All(repository, manifest)
                      .Where(r => r.Method != HttpMethod.Get && r.Method != HttpMethod.Head || r.Path == "/v2/_catalog"))
         {
-            using var response = await registry.UnchangedAsync($"{method} {path}", () => Client.SendAsync(method, path, body?.Invoke()));
+            using var response = await Registry.UnchangedAsync($"{method} {path}", () => Client.SendAsync(method, path, body?.Invoke()));
             await ResponseAssert.ErrorAsync(response, HttpStatusCode.Unauthorized, "UNAUTHORIZED");
         }
     }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OciRegistry.Authorization;
+using OciRegistry.DependencyInjection;
 
 namespace OciRegistry.Api.Tests.Auth;
 
@@ -15,24 +16,15 @@ namespace OciRegistry.Api.Tests.Auth;
 /// </summary>
 [TestFixture]
 [Parallelizable(ParallelScope.None)]
-public sealed class CustomSchemeTests
+public sealed class CustomSchemeTests : AuthenticatedRegistryTest
 {
-    private AuthenticatedRegistry registry = null!;
+    protected override void ConfigureRegistry(OciRegistryOptions options) => options.Auth.Schemes.Add(ApiKeyHandler.SchemeName);
 
-    private RegistryClient Client => registry.Client;
-
-    [OneTimeSetUp]
-    public async Task StartAsync() =>
-        registry = await AuthenticatedRegistry.StartAsync(
-            o => o.Auth.Schemes.Add(ApiKeyHandler.SchemeName),
-            services =>
-            {
-                services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
-                services.AddSingleton<IAuthorizationHandler, JanitorDeletesHandler>();
-            });
-
-    [OneTimeTearDown]
-    public async Task StopAsync() => await registry.DisposeAsync();
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+        services.AddSingleton<IAuthorizationHandler, JanitorDeletesHandler>();
+    }
 
     [Test]
     public async Task The_application_scheme_authenticates_and_its_claims_authorize()

@@ -1,42 +1,36 @@
 using System.Net.Http.Headers;
 using System.Text;
+using OciRegistry.DependencyInjection;
 
 namespace OciRegistry.Api.Tests.Auth;
 
 /// <summary>Basic authentication against a bcrypt htpasswd file (<c>OciRegistry:Auth:Htpasswd</c>).</summary>
 [TestFixture]
 [Parallelizable(ParallelScope.None)]
-public sealed class HtpasswdAuthTests
+public sealed class HtpasswdAuthTests : AuthenticatedRegistryTest
 {
     private const string Realm = "test realm";
     private DirectoryInfo folder = null!;
     private string htpasswd = null!;
-    private AuthenticatedRegistry registry = null!;
 
-    private RegistryClient Client => registry.Client;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
+    protected override async Task PrepareAsync()
     {
         folder = Directory.CreateTempSubdirectory("oci-htpasswd-");
         htpasswd = Path.Combine(folder.FullName, "htpasswd");
         await WriteUsersAsync(htpasswd, ("alice", "alice-secret"), ("bob", "bob:colon secret"));
-        registry = await AuthenticatedRegistry.StartAsync(o =>
-        {
-            o.Auth.Htpasswd.Path = htpasswd;
-            o.Auth.Htpasswd.Realm = Realm;
-        });
     }
 
-    [OneTimeTearDown]
-    public async Task StopAsync()
+    protected override void ConfigureRegistry(OciRegistryOptions options)
     {
-        await registry.DisposeAsync();
-        folder.Delete(recursive: true);
+        options.Auth.Htpasswd.Path = htpasswd;
+        options.Auth.Htpasswd.Realm = Realm;
     }
 
-    [SetUp]
-    public void SignOut() => Client.Authorization = null;
+    protected override Task CleanUpAsync()
+    {
+        folder.Delete(recursive: true);
+        return Task.CompletedTask;
+    }
 
     /// <summary>Writes an htpasswd file as <c>htpasswd -B</c> does (cost 4 keeps the tests fast).</summary>
     public static Task WriteUsersAsync(string path, params (string User, string Password)[] users) =>
@@ -104,7 +98,7 @@ public sealed class HtpasswdAuthTests
 
         foreach (var (method, path, body) in DenialRequests.All(repository, manifest))
         {
-            using var response = await registry.UnchangedAsync($"{method} {path}", () => Client.SendAsync(method, path, body?.Invoke()));
+            using var response = await Registry.UnchangedAsync($"{method} {path}", () => Client.SendAsync(method, path, body?.Invoke()));
             if (method == HttpMethod.Head)
             {
                 await ResponseAssert.StatusAsync(response, HttpStatusCode.Unauthorized);

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using OciRegistry.DependencyInjection;
 
 namespace OciRegistry.Api.Tests.Auth;
 
@@ -12,16 +13,11 @@ namespace OciRegistry.Api.Tests.Auth;
 [TestFixture(false)]
 [TestFixture(true)]
 [Parallelizable(ParallelScope.None)]
-public sealed partial class TokenAuthTests(bool jwks)
+public sealed partial class TokenAuthTests(bool jwks) : AuthenticatedRegistryTest
 {
     private TestTokenIssuer issuer = null!;
-    private AuthenticatedRegistry registry = null!;
-    private HttpClient tokenClient = null!;
 
-    private RegistryClient Client => registry.Client;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
+    protected override async Task PrepareAsync()
     {
         issuer = await TestTokenIssuer.StartAsync();
         issuer.AddUser("alice", "alice-secret");
@@ -35,26 +31,17 @@ public sealed partial class TokenAuthTests(bool jwks)
             "registry" => user == "alice" && name == "catalog",
             _ => false,
         };
-        registry = await AuthenticatedRegistry.StartAsync(o =>
-        {
-            o.Auth.Token.Realm = issuer.Realm.ToString();
-            o.Auth.Token.Service = TestTokenIssuer.Service;
-            o.Auth.Token.Issuer = TestTokenIssuer.Issuer;
-            o.Auth.Token.SigningKeys = jwks ? issuer.JwksPath : issuer.CertificatePath;
-        });
-        tokenClient = new HttpClient();
     }
 
-    [OneTimeTearDown]
-    public async Task StopAsync()
+    protected override void ConfigureRegistry(OciRegistryOptions options)
     {
-        tokenClient.Dispose();
-        await registry.DisposeAsync();
-        await issuer.DisposeAsync();
+        options.Auth.Token.Realm = issuer.Realm.ToString();
+        options.Auth.Token.Service = TestTokenIssuer.Service;
+        options.Auth.Token.Issuer = TestTokenIssuer.Issuer;
+        options.Auth.Token.SigningKeys = jwks ? issuer.JwksPath : issuer.CertificatePath;
     }
 
-    [SetUp]
-    public void SignOut() => Client.Authorization = null;
+    protected override async Task CleanUpAsync() => await issuer.DisposeAsync();
 
     [Test]
     public async Task Version_check_without_a_token_is_401_with_realm_and_service()
@@ -192,7 +179,7 @@ public sealed partial class TokenAuthTests(bool jwks)
         Client.Authorization = token == Token.None ? null : Bearer(Make(token, repository));
         var blob = TestBlob.Random();
         var manifest = Manifests.Image(TestBlob.Config(), blob);
-        using var response = await registry.UnchangedAsync($"{token} {request}", () => request switch
+        using var response = await Registry.UnchangedAsync($"{token} {request}", () => request switch
         {
             Attempt.Pull => Client.GetAsync(RegistryClient.ManifestPath(repository, "v1")),
             Attempt.PushBlob => Client.SendAsync(HttpMethod.Post, RegistryClient.UploadsPath(repository)),
@@ -259,6 +246,7 @@ public sealed partial class TokenAuthTests(bool jwks)
 
         using var request = new HttpRequestMessage(HttpMethod.Get, TokenUrl(challenge));
         request.Headers.Authorization = HtpasswdAuthTests.Basic("alice", "wrong");
+        using var tokenClient = new HttpClient();
         using var tokenResponse = await tokenClient.SendAsync(request);
 
         Assert.That(tokenResponse.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
@@ -332,6 +320,7 @@ public sealed partial class TokenAuthTests(bool jwks)
         await ResponseAssert.ErrorAsync(challenge, HttpStatusCode.Unauthorized, "UNAUTHORIZED");
         using var request = new HttpRequestMessage(HttpMethod.Get, TokenUrl(challenge));
         request.Headers.Authorization = HtpasswdAuthTests.Basic(user, password);
+        using var tokenClient = new HttpClient();
         using var response = await tokenClient.SendAsync(request);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the token service");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

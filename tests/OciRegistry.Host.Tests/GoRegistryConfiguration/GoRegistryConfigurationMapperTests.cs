@@ -30,6 +30,9 @@ internal sealed class GoRegistryConfigurationMapperTests
     public static GoRegistryConfigurationMapping Map(string yaml, params (string Name, string Value)[] environment) =>
         GoRegistryConfigurationLoader.Map(yaml, "config.yml", environment.Select(variable => new KeyValuePair<string, string?>(variable.Name, variable.Value)));
 
+    /// <summary>Maps a config.yml on the filesystem driver (<c>storage: filesystem</c>) with <paramref name="keys"/> besides.</summary>
+    private static GoRegistryConfigurationMapping MapOnFileSystem(string keys) => Map("version: 0.1\nstorage: filesystem\n" + keys);
+
     private static GoRegistryConfigurationFinding Single(GoRegistryConfigurationMapping mapping, string key) =>
         mapping.Findings.Single(finding => finding.Key == key);
 
@@ -285,7 +288,7 @@ internal sealed class GoRegistryConfigurationMapperTests
     [TestCase("[::1]:5000", "http://[::1]:5000")]
     public void Http_addr_becomes_the_listen_url(string address, string url)
     {
-        var mapping = Map($"version: 0.1\nstorage: filesystem\nhttp:\n  addr: \"{address}\"\n");
+        var mapping = MapOnFileSystem($"http:\n  addr: \"{address}\"\n");
 
         Assert.That(mapping.Settings["urls"], Is.EqualTo(url));
     }
@@ -293,7 +296,7 @@ internal sealed class GoRegistryConfigurationMapperTests
     [Test]
     public void Http_addr_on_a_unix_socket_listens_there()
     {
-        var mapping = Map("version: 0.1\nstorage: filesystem\nhttp:\n  net: unix\n  addr: /run/registry.sock\n");
+        var mapping = MapOnFileSystem("http:\n  net: unix\n  addr: /run/registry.sock\n");
 
         Assert.That(mapping.Settings["urls"], Is.EqualTo("http://unix:/run/registry.sock"));
     }
@@ -302,7 +305,7 @@ internal sealed class GoRegistryConfigurationMapperTests
     [TestCase("host:port")]
     public void Http_addr_without_a_port_is_refused(string address)
     {
-        var mapping = Map($"version: 0.1\nstorage: filesystem\nhttp:\n  addr: \"{address}\"\n");
+        var mapping = MapOnFileSystem($"http:\n  addr: \"{address}\"\n");
 
         Assert.That(mapping.Errors.Single().Key, Is.EqualTo("http.addr"));
     }
@@ -310,9 +313,7 @@ internal sealed class GoRegistryConfigurationMapperTests
     [Test]
     public void Http_settings_map_to_the_host()
     {
-        var mapping = Map("""
-            version: 0.1
-            storage: filesystem
+        var mapping = MapOnFileSystem("""
             http:
               addr: :5000
               host: https://registry.example.com:8443
@@ -339,9 +340,7 @@ internal sealed class GoRegistryConfigurationMapperTests
     [Test]
     public void Tls_certificate_and_key_serve_https_with_kestrels_default_certificate()
     {
-        var mapping = Map("""
-            version: 0.1
-            storage: filesystem
+        var mapping = MapOnFileSystem("""
             http:
               addr: :5443
               tls:
@@ -363,9 +362,7 @@ internal sealed class GoRegistryConfigurationMapperTests
     [Test]
     public void Tls_we_cannot_honour_and_a_pull_through_proxy_are_refused()
     {
-        var mapping = Map("""
-            version: 0.1
-            storage: filesystem
+        var mapping = MapOnFileSystem("""
             http:
               addr: :5000
               tls:
@@ -376,8 +373,8 @@ internal sealed class GoRegistryConfigurationMapperTests
             proxy:
               remoteurl: https://registry-1.docker.io
             """);
-        var letsEncrypt = Map("version: 0.1\nstorage: filesystem\nhttp:\n  tls:\n    letsencrypt:\n      cachefile: /c\n      email: a@b.c\n");
-        var keyless = Map("version: 0.1\nstorage: filesystem\nhttp:\n  tls:\n    certificate: /c.pem\n");
+        var letsEncrypt = MapOnFileSystem("http:\n  tls:\n    letsencrypt:\n      cachefile: /c\n      email: a@b.c\n");
+        var keyless = MapOnFileSystem("http:\n  tls:\n    certificate: /c.pem\n");
 
         Assert.Multiple(() =>
         {
@@ -390,7 +387,7 @@ internal sealed class GoRegistryConfigurationMapperTests
     [Test]
     public void Debug_server_address_is_warned_about()
     {
-        var mapping = Map("version: 0.1\nstorage: filesystem\nhttp:\n  debug:\n    addr: localhost:5001\n");
+        var mapping = MapOnFileSystem("http:\n  debug:\n    addr: localhost:5001\n");
 
         Assert.That(Single(mapping, "http.debug.addr").Severity, Is.EqualTo(GoRegistryFindingSeverity.Warning));
     }
@@ -398,7 +395,7 @@ internal sealed class GoRegistryConfigurationMapperTests
     [Test]
     public void Debug_prometheus_endpoint_becomes_the_hosts_prometheus_exporter()
     {
-        var mapping = Map("version: 0.1\nstorage: filesystem\nhttp:\n  debug:\n    addr: :5001\n    prometheus:\n      enabled: true\n      path: /debug/metrics\n");
+        var mapping = MapOnFileSystem("http:\n  debug:\n    addr: :5001\n    prometheus:\n      enabled: true\n      path: /debug/metrics\n");
 
         Assert.Multiple(() =>
         {
@@ -447,9 +444,7 @@ internal sealed class GoRegistryConfigurationMapperTests
     [Test]
     public void Validation_url_lists_and_repository_classes_are_refused()
     {
-        var mapping = Map("""
-            version: 0.1
-            storage: filesystem
+        var mapping = MapOnFileSystem("""
             validation:
               manifests:
                 urls:
@@ -471,15 +466,15 @@ internal sealed class GoRegistryConfigurationMapperTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(Map($"version: 0.1\nstorage: filesystem\nlog:\n  level: {level}\n").Settings["Logging:LogLevel:Default"], Is.EqualTo(expected));
-            Assert.That(Map($"version: 0.1\nstorage: filesystem\nloglevel: {level}\n").Settings["Logging:LogLevel:Default"], Is.EqualTo(expected), "the deprecated top-level loglevel");
+            Assert.That(MapOnFileSystem($"log:\n  level: {level}\n").Settings["Logging:LogLevel:Default"], Is.EqualTo(expected));
+            Assert.That(MapOnFileSystem($"loglevel: {level}\n").Settings["Logging:LogLevel:Default"], Is.EqualTo(expected), "the deprecated top-level loglevel");
         });
     }
 
     [Test]
     public void Log_formatter_json_and_access_log_off_map_to_console_settings()
     {
-        var mapping = Map("version: 0.1\nstorage: filesystem\nlog:\n  formatter: json\n  accesslog:\n    disabled: true\n  level: verbose\n");
+        var mapping = MapOnFileSystem("log:\n  formatter: json\n  accesslog:\n    disabled: true\n  level: verbose\n");
 
         Assert.Multiple(() =>
         {
@@ -492,7 +487,7 @@ internal sealed class GoRegistryConfigurationMapperTests
     [Test]
     public void Htpasswd_auth_maps_to_the_auth_keys()
     {
-        var mapping = Map("version: 0.1\nstorage: filesystem\nauth:\n  htpasswd:\n    realm: basic-realm\n    path: /auth/htpasswd\n");
+        var mapping = MapOnFileSystem("auth:\n  htpasswd:\n    realm: basic-realm\n    path: /auth/htpasswd\n");
 
         Assert.Multiple(() =>
         {
@@ -506,9 +501,7 @@ internal sealed class GoRegistryConfigurationMapperTests
     [TestCase("jwks")]
     public void Token_auth_maps_to_the_auth_keys(string keysKey)
     {
-        var mapping = Map($"""
-            version: 0.1
-            storage: filesystem
+        var mapping = MapOnFileSystem($"""
             auth:
               token:
                 realm: https://auth.example.com/token
@@ -532,11 +525,11 @@ internal sealed class GoRegistryConfigurationMapperTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(Map("version: 0.1\nstorage: filesystem\nauth:\n  silly:\n    realm: r\n    service: s\n").Errors.Select(error => error.Key), Does.Contain("auth.silly"));
-            Assert.That(Map("version: 0.1\nstorage: filesystem\nauth:\n  htpasswd:\n    realm: r\n").Errors.Select(error => error.Key), Does.Contain("auth.htpasswd.path"));
-            Assert.That(Map("version: 0.1\nstorage: filesystem\nauth:\n  token:\n    realm: r\n    service: s\n    issuer: i\n").Errors.Select(error => error.Key),
+            Assert.That(MapOnFileSystem("auth:\n  silly:\n    realm: r\n    service: s\n").Errors.Select(error => error.Key), Does.Contain("auth.silly"));
+            Assert.That(MapOnFileSystem("auth:\n  htpasswd:\n    realm: r\n").Errors.Select(error => error.Key), Does.Contain("auth.htpasswd.path"));
+            Assert.That(MapOnFileSystem("auth:\n  token:\n    realm: r\n    service: s\n    issuer: i\n").Errors.Select(error => error.Key),
                 Does.Contain("auth.token.rootcertbundle"));
-            Assert.That(Map("version: 0.1\nstorage: filesystem\nauth:\n  htpasswd:\n    realm: r\n    path: p\n  token:\n    realm: r\n").Errors.Select(error => error.Key),
+            Assert.That(MapOnFileSystem("auth:\n  htpasswd:\n    realm: r\n    path: p\n  token:\n    realm: r\n").Errors.Select(error => error.Key),
                 Does.Contain("auth"));
         });
     }

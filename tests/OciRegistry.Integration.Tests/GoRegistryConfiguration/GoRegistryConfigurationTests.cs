@@ -223,14 +223,7 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
         var users = Work.Combine("htpasswd");
         // htpasswd -nbB -C 10 migrator drop-in-secret (bcrypt, the only kind either registry reads)
         File.WriteAllText(users, "migrator:$2y$10$3ao3VhwiM9UDhBHqogsy9.2ibBpqB2zNyWYiAQ1JHtj0HIqULs0IO\n");
-        var configPath = Work.Combine("config.yml");
-        File.WriteAllText(configPath, $"""
-            version: 0.1
-            storage:
-              filesystem:
-                rootdirectory: {root}
-            http:
-              addr: :5000
+        var configPath = WriteFileSystemConfig(root, more: $"""
             auth:
               htpasswd:
                 realm: basic-realm
@@ -276,20 +269,13 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
     public async Task Http_host_prefix_and_debug_metrics_are_served_as_configured()
     {
         var root = Work.Combine("root", create: true);
-        var configPath = Work.Combine("config.yml");
-        File.WriteAllText(configPath, $"""
-            version: 0.1
-            storage:
-              filesystem:
-                rootdirectory: {root}
-            http:
-              addr: :5000
-              host: https://registry.example.com:8443
-              prefix: /nested/registry/
-              debug:
-                prometheus:
-                  enabled: true
-                  path: /debug/metrics
+        var configPath = WriteFileSystemConfig(root, http: """
+            host: https://registry.example.com:8443
+            prefix: /nested/registry/
+            debug:
+              prometheus:
+                enabled: true
+                path: /debug/metrics
             """);
         var host = await StartOursAsync(root, ListeningOn(configPath));
         using var client = new HttpClient { BaseAddress = host.BaseAddress };
@@ -316,18 +302,11 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
         var certificate = Work.Combine("domain.crt");
         var key = Work.Combine("domain.key");
         var expected = WriteSelfSignedCertificate(certificate, key);
-        var configPath = Work.Combine("config.yml");
-        File.WriteAllText(configPath, $"""
-            version: 0.1
-            storage:
-              filesystem:
-                rootdirectory: {root}
-            http:
-              addr: :5000
-              tls:
-                certificate: {certificate}
-                key: {key}
-                minimumtls: tls1.2
+        var configPath = WriteFileSystemConfig(root, http: $"""
+            tls:
+              certificate: {certificate}
+              key: {key}
+              minimumtls: tls1.2
             """);
         var listening = ListeningOn(configPath);
         var image = await TestImages.SingleArchAsync(Work.Combine("image"), "v1", Cancellation);
@@ -370,21 +349,14 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
     public async Task Maintenance_read_only_mode_refuses_pushes_and_serves_pulls()
     {
         var root = Work.Combine("root", create: true);
-        var configPath = Work.Combine("config.yml");
         var image = await TestImages.SingleArchAsync(Work.Combine("image"), "v1", Cancellation);
         var writable = await StartHostAsync("root");
         var pushed = await Skopeo.CopyAsync(image.Reference("v1"), writable.ImageReference("ro/app:v1"), Cancellation);
         await writable.StopAsync();
-        File.WriteAllText(configPath, $"""
-            version: 0.1
-            storage:
-              filesystem:
-                rootdirectory: {root}
-              maintenance:
-                readonly:
-                  enabled: true
-            http:
-              addr: :5000
+        var configPath = WriteFileSystemConfig(root, storage: """
+            maintenance:
+              readonly:
+                enabled: true
             """);
 
         var readOnly = await StartOursAsync(root, ListeningOn(configPath));
@@ -459,16 +431,9 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
     public async Task Garbage_collect_reads_the_same_config_file_as_the_go_registry_collector()
     {
         var root = Work.Combine("root", create: true);
-        var configPath = Work.Combine("config.yml");
-        File.WriteAllText(configPath, $"""
-            version: 0.1
-            storage:
-              filesystem:
-                rootdirectory: {root}
-              delete:
-                enabled: true
-            http:
-              addr: :5000
+        var configPath = WriteFileSystemConfig(root, storage: """
+            delete:
+              enabled: true
             """);
         var listening = ListeningOn(configPath);
         var old = await TestImages.SingleArchAsync(Work.Combine("old"), "v1", Cancellation);
@@ -493,6 +458,30 @@ internal sealed class GoRegistryConfigurationTests : RealClientTest
             Assert.That(goAfter.StandardOutputText, Does.Contain("0 blobs and 0 manifests eligible for deletion"), "the Go collector, on the same file, finds nothing left");
             Assert.That(served, Is.EqualTo(kept));
         });
+    }
+
+    /// <summary>
+    /// Writes config.yml for the filesystem driver on <paramref name="root"/> and returns its path. <paramref name="storage"/>
+    /// and <paramref name="http"/> are more keys in those sections, <paramref name="more"/> more sections. It says
+    /// <c>addr: :5000</c>, as such files do; <see cref="ListeningOn"/> moves the registry to a free port.
+    /// </summary>
+    private string WriteFileSystemConfig(string root, string storage = "", string http = "", string more = "")
+    {
+        var path = Work.Combine("config.yml");
+        File.WriteAllText(path, $"""
+            version: 0.1
+            storage:
+              filesystem:
+                rootdirectory: {root}
+            {Indented(storage)}
+            http:
+              addr: :5000
+            {Indented(http)}
+            {more}
+            """);
+        return path;
+
+        static string Indented(string keys) => string.Join('\n', keys.Split('\n').Select(line => "  " + line));
     }
 
     /// <summary>Starts on the given file, listening where the test wants through <c>REGISTRY_HTTP_ADDR</c>.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Reflection;
 using System.Text.Json;
 using OciRegistry.Integration.Tests.Images;
 using OciRegistry.Integration.Tests.Processes;
@@ -37,9 +36,7 @@ internal sealed class EmbeddingSampleTests : RealClientTest
 
     private static Task<RegistryProcess> StartSampleAsync(string rootDirectory)
     {
-        var configuration = typeof(EmbeddingSampleTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(attribute => attribute.Key == "Configuration").Value!;
-        var sampleDirectory = Path.Combine(OciRegistryHost.FindSolutionDirectory(), "samples", "OciRegistry.Embedding", "bin", configuration, "net10.0");
+        var sampleDirectory = Path.Combine(OciRegistryHost.FindSolutionDirectory(), "samples", "OciRegistry.Embedding", "bin", OciRegistryHost.BuildConfiguration, "net10.0");
         return RegistryProcess.StartAsync("OciRegistry.Embedding", rootDirectory, port =>
         {
             // From its own folder, as deployed, so its appsettings.json applies.
