@@ -106,7 +106,15 @@ public sealed class FileSystemBlobStore : IBlobStore
     }
 
     /// <inheritdoc />
-    public async Task WriteAsync(string path, Stream content, CancellationToken cancellationToken = default)
+    public Task WriteAsync(string path, Stream content, CancellationToken cancellationToken = default) =>
+        WriteAsync(path, content, flushToDisk: true, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>The file is not flushed to the disk: a flush waits for a journal commit, the most of such a small write.</remarks>
+    public Task WriteTransientAsync(string path, Stream content, CancellationToken cancellationToken = default) =>
+        WriteAsync(path, content, flushToDisk: false, cancellationToken);
+
+    private async Task WriteAsync(string path, Stream content, bool flushToDisk, CancellationToken cancellationToken)
     {
         var destination = ObjectPath(path);
         ArgumentNullException.ThrowIfNull(content);
@@ -121,7 +129,10 @@ public sealed class FileSystemBlobStore : IBlobStore
                 await _writer.CopyAsync(content, file.SafeFileHandle, 0, direct: false, cancellationToken).ConfigureAwait(false);
 
                 // Without this a crash soon after the rename can leave a visible object with missing bytes.
-                file.Flush(flushToDisk: true);
+                if (flushToDisk)
+                {
+                    file.Flush(flushToDisk: true);
+                }
             }
 
             cancellationToken.ThrowIfCancellationRequested();

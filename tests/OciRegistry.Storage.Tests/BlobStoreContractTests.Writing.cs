@@ -24,6 +24,20 @@ public sealed partial class BlobStoreContractTests
         }
     }
 
+    [Test]
+    public async Task A_transient_write_creates_or_replaces_the_object_like_any_write()
+    {
+        var path = TestPath("uploads/id/startedat");
+        await Store.WriteTransientAsync(path, new MemoryStream("first"u8.ToArray()));
+        await Store.WriteTransientAsync(path, new MemoryStream("second, longer"u8.ToArray()));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await ReadTextAsync(path), Is.EqualTo("second, longer"));
+            Assert.That(await ListAsync(TestPath("uploads/id")), Is.EqualTo(new[] { ObjectEntry(path) }));
+        }
+    }
+
     [TestCase(3000, 10)]
     [TestCase(10, 3000)]
     public async Task Writing_replaces_an_existing_object_whatever_their_lengths(int firstLength, int secondLength)

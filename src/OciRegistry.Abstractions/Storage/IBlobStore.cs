@@ -31,9 +31,19 @@ public interface IBlobStore
 
     /// <summary>
     /// Writes a whole object from <paramref name="content"/>, replacing any existing one. The object becomes
-    /// visible fully or not at all: a failed or cancelled write leaves the previous state.
+    /// visible fully or not at all: a failed or cancelled write leaves the previous state. Once the write has
+    /// returned, the object survives a crash of the machine.
     /// </summary>
     Task WriteAsync(string path, Stream content, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes a whole object as <see cref="WriteAsync"/> does, visible fully or not at all, but one the registry can do
+    /// without after a crash of the machine (an upload's start time, the running hash of an upload): a driver may
+    /// return before it reaches the disk, and after a crash the object may be the previous one or missing. Drivers
+    /// whose every write is durable keep this default, which calls <see cref="WriteAsync"/>.
+    /// </summary>
+    Task WriteTransientAsync(string path, Stream content, CancellationToken cancellationToken = default) =>
+        WriteAsync(path, content, cancellationToken);
 
     /// <summary>
     /// Appends <paramref name="content"/> to the appendable object at <paramref name="path"/>, creating it when

@@ -31,7 +31,8 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
         var id = Guid.NewGuid().ToString("D");
         var startedAt = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
         using var content = new MemoryStream(Encoding.UTF8.GetBytes(startedAt));
-        await store.WriteAsync(RegistryLayout.UploadStartedAt(name, id), content, cancellationToken).ConfigureAwait(false);
+        // Lost in a crash, the upload is unknown and its client starts it again.
+        await store.WriteTransientAsync(RegistryLayout.UploadStartedAt(name, id), content, cancellationToken).ConfigureAwait(false);
         return id;
     }
 
@@ -78,7 +79,8 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
             if (length >= SavedHashStateMinimum)
             {
                 using var state = new MemoryStream(hash.SaveState());
-                await store.WriteAsync(RegistryLayout.UploadHashState(name, id, length), state, cancellationToken).ConfigureAwait(false);
+                // Lost in a crash, the hash is computed again from the bytes at completion.
+                await store.WriteTransientAsync(RegistryLayout.UploadHashState(name, id, length), state, cancellationToken).ConfigureAwait(false);
                 if (offset != length && offset >= SavedHashStateMinimum)
                 {
                     await store.DeleteAsync(RegistryLayout.UploadHashState(name, id, offset), cancellationToken).ConfigureAwait(false);
