@@ -1,5 +1,6 @@
 using System.Text;
 using OciRegistry.GarbageCollection.Tests.Support;
+using OciRegistry.Storage;
 
 namespace OciRegistry.GarbageCollection.Tests;
 
@@ -67,7 +68,7 @@ public sealed class LeaseTests
 
     private static string WriteLease(CollectedRegistry registry, string owner, DateTimeOffset expires)
     {
-        var path = registry.FilePath(GarbageCollectionLayout.Lease);
+        var path = registry.FilePath(RegistryLayout.GarbageCollectionLease);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, $$"""{"Owner":"{{owner}}","Expires":"{{expires:O}}"}""", Encoding.UTF8);
         return path;

@@ -32,7 +32,7 @@ public sealed class QuarantineTests
         {
             Assert.That(result.Restored, Is.EqualTo(new[] { new GarbageCollectionDeletion(GarbageCollectionItemKind.Blob, null, blob.Digest, blob.Size) }));
             Assert.That(result.Deletions, Is.EqualTo(new[] { new GarbageCollectionDeletion(GarbageCollectionItemKind.LayerLink, source, blob.Digest, 0) }));
-            Assert.That(Directory.Exists(registry.FilePath(GarbageCollectionLayout.QuarantineRoot)), Is.False);
+            Assert.That(Directory.Exists(registry.FilePath(RegistryLayout.GarbageCollectionQuarantineRoot)), Is.False);
         });
     }
 
@@ -85,7 +85,7 @@ public sealed class QuarantineTests
         Assert.Multiple(() =>
         {
             Assert.That(registry.HasBlobData(stray.Digest), Is.True, "put back at its address");
-            Assert.That(Directory.Exists(registry.FilePath(GarbageCollectionLayout.QuarantineRoot)), Is.False);
+            Assert.That(Directory.Exists(registry.FilePath(RegistryLayout.GarbageCollectionQuarantineRoot)), Is.False);
         });
     }
 
@@ -96,8 +96,8 @@ public sealed class QuarantineTests
         var repository = CollectedRegistry.NewRepository();
         var image = await registry.PushImageAsync(repository, "v1");
         var layer = Digest.Parse(image.Layers[0].Digest);
-        Directory.CreateDirectory(Path.GetDirectoryName(registry.FilePath(GarbageCollectionLayout.Quarantine(layer)))!);
-        File.Move(registry.FilePath(RegistryLayout.BlobData(layer)), registry.FilePath(GarbageCollectionLayout.Quarantine(layer)));
+        Directory.CreateDirectory(Path.GetDirectoryName(registry.FilePath(RegistryLayout.QuarantinedBlobData(layer)))!);
+        File.Move(registry.FilePath(RegistryLayout.BlobData(layer)), registry.FilePath(RegistryLayout.QuarantinedBlobData(layer)));
 
         var result = await registry.CollectAsync();
 
@@ -107,7 +107,7 @@ public sealed class QuarantineTests
 
     private static async Task WaitForQuarantineAsync(CollectedRegistry registry, string digest, Task collection)
     {
-        var path = registry.FilePath(GarbageCollectionLayout.Quarantine(Digest.Parse(digest)));
+        var path = registry.FilePath(RegistryLayout.QuarantinedBlobData(Digest.Parse(digest)));
         while (!File.Exists(path))
         {
             Assert.That(collection.IsCompleted, Is.False, $"the collection ended before the test saw {digest} in quarantine");

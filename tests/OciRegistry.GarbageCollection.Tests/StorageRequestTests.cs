@@ -31,8 +31,8 @@ public sealed class StorageRequestTests
 
         var strayPaths = strays.Select(Digest.Parse).SelectMany(digest => new[] { digest.Encoded }).ToList();
         var listed = spy.PathsOf(nameof(IBlobStore.ListAsync)).GroupBy(path => path).ToList();
-        var read = spy.PathsOf(nameof(IBlobStore.OpenReadAsync)).Where(path => path != GarbageCollectionLayout.Lease).ToList();
-        var looked = spy.PathsOf(nameof(IBlobStore.GetInfoAsync)).Where(path => path != GarbageCollectionLayout.Lease).ToList();
+        var read = spy.PathsOf(nameof(IBlobStore.OpenReadAsync)).Where(path => path != RegistryLayout.GarbageCollectionLease).ToList();
+        var looked = spy.PathsOf(nameof(IBlobStore.GetInfoAsync)).Where(path => path != RegistryLayout.GarbageCollectionLease).ToList();
         Assert.Multiple(() =>
         {
             Assert.That(result.BlobsDeleted, Is.EqualTo(3));

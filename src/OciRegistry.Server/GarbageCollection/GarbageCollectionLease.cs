@@ -4,7 +4,7 @@ using OciRegistry.Storage;
 namespace OciRegistry.GarbageCollection;
 
 /// <summary>
-/// The right to collect, held in storage (<see cref="GarbageCollectionLayout.Lease"/>) by one collector at a time
+/// The right to collect, held in storage (<see cref="RegistryLayout.GarbageCollectionLease"/>) by one collector at a time
 /// across all instances: taken when absent or expired, renewed while the run lasts, deleted at its end. The store has
 /// no compare-and-swap, so a taker writes, waits a moment and reads back: of two collectors racing for it, the later
 /// writer wins and the other backs off. Should both ever run, nothing breaks: each run alone is safe beside any
@@ -57,7 +57,7 @@ internal sealed class GarbageCollectionLease : IAsyncDisposable
             return (null, confirmed is null ? "a collector that has finished since" : Describe(confirmed));
         }
 
-        var info = await store.GetInfoAsync(GarbageCollectionLayout.Lease, cancellationToken).ConfigureAwait(false);
+        var info = await store.GetInfoAsync(RegistryLayout.GarbageCollectionLease, cancellationToken).ConfigureAwait(false);
         return (new GarbageCollectionLease(store, time, owner, info?.LastModified ?? time.GetUtcNow()), null);
     }
 
@@ -69,7 +69,7 @@ internal sealed class GarbageCollectionLease : IAsyncDisposable
         {
             if ((await ReadAsync(store, CancellationToken.None).ConfigureAwait(false))?.Owner == owner)
             {
-                await store.DeleteAsync(GarbageCollectionLayout.Lease, CancellationToken.None).ConfigureAwait(false);
+                await store.DeleteAsync(RegistryLayout.GarbageCollectionLease, CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -118,7 +118,7 @@ internal sealed class GarbageCollectionLease : IAsyncDisposable
     {
         try
         {
-            await using var stream = await store.OpenReadAsync(GarbageCollectionLayout.Lease, 0, 64 * 1024, cancellationToken).ConfigureAwait(false);
+            await using var stream = await store.OpenReadAsync(RegistryLayout.GarbageCollectionLease, 0, 64 * 1024, cancellationToken).ConfigureAwait(false);
             return await JsonSerializer.DeserializeAsync<LeaseRecord>(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (StorePathNotFoundException)
@@ -135,7 +135,7 @@ internal sealed class GarbageCollectionLease : IAsyncDisposable
     private static async Task WriteAsync(IBlobStore store, LeaseRecord lease, CancellationToken cancellationToken)
     {
         using var content = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(lease));
-        await store.WriteAsync(GarbageCollectionLayout.Lease, content, cancellationToken).ConfigureAwait(false);
+        await store.WriteAsync(RegistryLayout.GarbageCollectionLease, content, cancellationToken).ConfigureAwait(false);
     }
 
     private sealed record LeaseRecord(string Owner, DateTimeOffset Expires);

@@ -180,7 +180,7 @@ internal sealed partial class GarbageCollectionRun
             .SelectMany(group => inventories[group.Key].Tags.Select(tag => (Repository: group.Key, Tag: tag, Swept: group.Select(item => item.Digest).ToHashSet())));
         await Parallel.ForEachAsync(tagsToClean, Concurrently(cancellationToken), async (item, token) =>
         {
-            foreach (var digest in await DigestListing.ListAsync(store, GarbageCollectionLayout.TagIndex(item.Repository, item.Tag), token).ConfigureAwait(false))
+            foreach (var digest in await DigestListing.ListAsync(store, RegistryLayout.TagIndex(item.Repository, item.Tag), token).ConfigureAwait(false))
             {
                 if (item.Swept.Contains(digest))
                 {
@@ -225,7 +225,7 @@ internal sealed partial class GarbageCollectionRun
 
             try
             {
-                await store.MoveAsync(RegistryLayout.BlobData(digest), GarbageCollectionLayout.Quarantine(digest), token).ConfigureAwait(false);
+                await store.MoveAsync(RegistryLayout.BlobData(digest), RegistryLayout.QuarantinedBlobData(digest), token).ConfigureAwait(false);
                 quarantined[digest] = info.Length;
             }
             catch (StorePathNotFoundException)
@@ -331,7 +331,7 @@ internal sealed partial class GarbageCollectionRun
     {
         await Parallel.ForEachAsync(quarantined.Keys, Concurrently(cancellationToken), async (digest, token) =>
         {
-            await store.DeleteAsync(GarbageCollectionLayout.Quarantine(digest), token).ConfigureAwait(false);
+            await store.DeleteAsync(RegistryLayout.QuarantinedBlobData(digest), token).ConfigureAwait(false);
             if (quarantined.TryRemove(digest, out var size))
             {
                 Report(new GarbageCollectionDeletion(GarbageCollectionItemKind.Blob, null, digest.ToString(), size));
@@ -355,11 +355,11 @@ internal sealed partial class GarbageCollectionRun
         {
             if (await store.GetInfoAsync(RegistryLayout.BlobData(digest), cancellationToken).ConfigureAwait(false) is not null)
             {
-                await store.DeleteAsync(GarbageCollectionLayout.Quarantine(digest), cancellationToken).ConfigureAwait(false);
+                await store.DeleteAsync(RegistryLayout.QuarantinedBlobData(digest), cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await store.MoveAsync(GarbageCollectionLayout.Quarantine(digest), RegistryLayout.BlobData(digest), cancellationToken).ConfigureAwait(false);
+                await store.MoveAsync(RegistryLayout.QuarantinedBlobData(digest), RegistryLayout.BlobData(digest), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (StorePathNotFoundException)
@@ -387,7 +387,7 @@ internal sealed partial class GarbageCollectionRun
     /// <summary>Puts back what an interrupted run left in quarantine; this run then judges it afresh.</summary>
     private async Task RecoverQuarantineAsync(CancellationToken cancellationToken)
     {
-        var left = await DigestListing.ListAsync(store, GarbageCollectionLayout.QuarantineRoot, cancellationToken).ConfigureAwait(false);
+        var left = await DigestListing.ListAsync(store, RegistryLayout.GarbageCollectionQuarantineRoot, cancellationToken).ConfigureAwait(false);
         await Parallel.ForEachAsync(left, Concurrently(cancellationToken), async (digest, token) =>
         {
             await PutBackAsync(digest, token).ConfigureAwait(false);

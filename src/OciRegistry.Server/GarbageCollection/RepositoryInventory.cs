@@ -34,7 +34,7 @@ internal sealed class RepositoryInventory(RepositoryName name, HashSet<Digest> l
             ? (await DigestListing.ListAsync(store, RegistryLayout.Layers(repository), cancellationToken).ConfigureAwait(false)).ToHashSet()
             : [];
         var revisions = folder.HasManifests
-            ? (await DigestListing.ListAsync(store, GarbageCollectionLayout.Revisions(repository), cancellationToken).ConfigureAwait(false)).ToHashSet()
+            ? (await DigestListing.ListAsync(store, RegistryLayout.ManifestRevisions(repository), cancellationToken).ConfigureAwait(false)).ToHashSet()
             : [];
         var tags = new List<Tag>();
         if (folder.HasManifests)

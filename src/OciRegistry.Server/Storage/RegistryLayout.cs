@@ -5,8 +5,8 @@ namespace OciRegistry.Storage;
 /// <summary>
 /// Every storage path the registry uses, in one place. The layout is the CNCF distribution registry's
 /// (<c>docker/registry/v2/...</c>), so OciRegistry and the Go registry can serve each other's storage.
-/// Paths of our own (referrers) sit in folders whose names start with an underscore, which the Go registry
-/// ignores and which no repository name can take.
+/// Paths of our own (referrers, upload-signing keys, the garbage collector's state) sit in folders whose names start
+/// with an underscore, which the Go registry ignores and which no repository name can take.
 /// </summary>
 internal static class RegistryLayout
 {
@@ -50,7 +50,10 @@ internal static class RegistryLayout
     public static string ManifestRevisionLink(RepositoryName name, Digest digest) => ManifestRevision(name, digest) + "/link";
 
     public static string ManifestRevision(RepositoryName name, Digest digest) =>
-        $"{Manifests(name)}/revisions/{digest.Algorithm}/{digest.Encoded}";
+        $"{ManifestRevisions(name)}/{digest.Algorithm}/{digest.Encoded}";
+
+    /// <summary>The folder of a repository's manifest revision links (<c>&lt;alg&gt;/&lt;hex&gt;/link</c>).</summary>
+    public static string ManifestRevisions(RepositoryName name) => $"{Manifests(name)}/revisions";
 
     public static string Tags(RepositoryName name) => $"{Manifests(name)}/tags";
 
@@ -61,7 +64,10 @@ internal static class RegistryLayout
 
     /// <summary>Every manifest a tag ever pointed at (kept by distribution for its garbage collector).</summary>
     public static string TagIndexLink(RepositoryName name, Tag tag, Digest digest) =>
-        $"{Tag(name, tag)}/index/{digest.Algorithm}/{digest.Encoded}/link";
+        $"{TagIndex(name, tag)}/{digest.Algorithm}/{digest.Encoded}/link";
+
+    /// <summary>The folder of a tag's history (<c>&lt;alg&gt;/&lt;hex&gt;/link</c>, one per manifest it ever named).</summary>
+    public static string TagIndex(RepositoryName name, Tag tag) => $"{Tag(name, tag)}/index";
 
     public static string Uploads(RepositoryName name) => $"{Repository(name)}/{UploadsFolder}";
 
@@ -81,14 +87,28 @@ internal static class RegistryLayout
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Upload(name, uploadId)}/hashstates/sha256/{offset}");
 
     /// <summary>
-    /// The random keys that sign upload URLs when <c>OciRegistry:Http:Secret</c> is not set, one object per key, named
-    /// by the key id that tokens carry; shared by every instance on this storage. Outside <c>repositories/</c> and
-    /// <c>blobs/</c>, which is all the Go registry reads.
+    /// Folder of OciRegistry's own registry-wide state, shared by every instance on this storage. Outside
+    /// <c>repositories/</c> and <c>blobs/</c>, which is all the Go registry reads.
     /// </summary>
-    public const string HttpSecrets = Root + "/_ociregistry/http-secrets";
+    public const string OciRegistryStateRoot = Root + "/_ociregistry";
+
+    /// <summary>
+    /// The random keys that sign upload URLs when <c>OciRegistry:Http:Secret</c> is not set, one object per key, named
+    /// by the key id that tokens carry.
+    /// </summary>
+    public const string HttpSecrets = OciRegistryStateRoot + "/http-secrets";
 
     /// <summary>The upload-signing key named <paramref name="keyId"/> (see <see cref="HttpSecrets"/>).</summary>
     public static string HttpSecret(string keyId) => HttpSecrets + "/" + keyId;
+
+    /// <summary>Who collects garbage now and until when (JSON): one collector at a time across instances.</summary>
+    public const string GarbageCollectionLease = OciRegistryStateRoot + "/gc-lease";
+
+    /// <summary>Blob data the garbage collector swept, waiting out the settle delay before it is deleted for good.</summary>
+    public const string GarbageCollectionQuarantineRoot = OciRegistryStateRoot + "/gc-quarantine";
+
+    /// <summary>Where the garbage collector keeps a swept blob's data (see <see cref="GarbageCollectionQuarantineRoot"/>).</summary>
+    public static string QuarantinedBlobData(Digest digest) => $"{GarbageCollectionQuarantineRoot}/{digest.Algorithm}/{digest.Encoded}";
 
     /// <summary>Referrers of a subject: one link per manifest whose <c>subject</c> is that digest (not in distribution's layout).</summary>
     public static string Referrers(RepositoryName name, Digest subject) =>
