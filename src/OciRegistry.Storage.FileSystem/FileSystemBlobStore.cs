@@ -192,6 +192,11 @@ public sealed class FileSystemBlobStore : IBlobStore
         {
             throw new StoreConflictException($"An append to '{path}' is running.", e);
         }
+        catch (IOException e)
+        {
+            // Locked, then taken away: another completion (or a delete) of the same append ran.
+            throw new StoreConflictException($"The append to '{path}' was completed or deleted while this completion ran.", e);
+        }
 
         using (file)
         {
@@ -333,6 +338,11 @@ public sealed class FileSystemBlobStore : IBlobStore
             {
                 throw new StoreConflictException($"Another append to '{path}' is running.", e);
             }
+            catch (IOException e) when (!create && !File.Exists(appendFile))
+            {
+                // Locked, then taken away: a completion (or a delete) of the append ran.
+                throw new StoreConflictException($"The append at '{path}' was completed or deleted while this one started.", e);
+            }
             catch (IOException e) when (IsBlockedByAnotherKind(appendFile, _root))
             {
                 throw new StoreConflictException($"An append at '{path}' clashes with one at a parent or child path.", e);
@@ -471,8 +481,15 @@ public sealed class FileSystemBlobStore : IBlobStore
             }
             else
             {
-                child.Delete();
-                deleted = true;
+                try
+                {
+                    child.Delete();
+                    deleted = true;
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    // A concurrent delete of the same tree removed its folder first.
+                }
             }
         }
 

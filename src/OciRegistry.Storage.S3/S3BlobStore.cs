@@ -61,6 +61,10 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
     private const int MaximumCopyParts = 1000;
     private const int ParallelCopies = 4;
 
+    // OpenStack Swift's error for a copy of a multipart object whose segments are gone: a delete of the source (or an
+    // abort of the upload behind it) came first.
+    private const string BrokenMultipartObject = "BrokenMPU";
+
     // Keys per listing page (S3's maximum), per multi-object delete, and deletes sent at once.
     private const int ListPageSize = 1000;
     private const int DeleteBatchSize = 200;
@@ -428,7 +432,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
                     await CopyMultipartAsync(source, destination, metadata.ContentLength, metadata.ETag, cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)
+            catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed || e.ErrorCode == BrokenMultipartObject)
             {
                 // Another caller moved, deleted or replaced it in the meantime.
                 throw new StorePathNotFoundException($"No object at '{sourcePath}'.", e);

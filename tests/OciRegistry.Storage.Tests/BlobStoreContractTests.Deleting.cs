@@ -123,6 +123,28 @@ public sealed partial class BlobStoreContractTests
     }
 
     [Test]
+    public async Task Concurrent_deletes_of_one_directory_all_succeed()
+    {
+        // Requests completing one upload at once each delete the upload's folder when done.
+        for (var round = 0; round < 10; round++)
+        {
+            var directory = TestPath($"twice{round}");
+            for (var i = 0; i < 12; i++)
+            {
+                await WriteTextAsync($"{directory}/sub{i % 3}/object{i}", "x");
+            }
+
+            var deleted = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Store.DeleteAsync(directory)))).WaitAsync(HangGuard);
+
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(deleted, Has.Some.True, $"round {round}: some delete removed the objects");
+                Assert.That(await ListAsync(directory), Is.Empty, $"round {round}: nothing is left");
+            }
+        }
+    }
+
+    [Test]
     public async Task Writes_racing_deletes_of_their_directory_never_fail()
     {
         // Whether each write lands before or after the delete is up to the race; an error is not.

@@ -89,6 +89,33 @@ public sealed partial class BlobStoreContractTests
     }
 
     [Test]
+    public async Task Concurrent_moves_of_one_source_move_it_once_and_the_others_find_it_gone()
+    {
+        // Requests completing one upload at once each move its bytes to the blob's address: the losers must be told the
+        // source is gone, not fail otherwise. Past 5 MiB the source is a completed multipart upload on S3.
+        const int Movers = 6;
+        var bytes = GeneratedStream.Bytes(6 * MiB, seed: 53);
+        await Store.AppendAsync(TestPath("upload/data"), 0, new MemoryStream(bytes));
+        await Store.CompleteAppendAsync(TestPath("upload/data"));
+        var stores = new List<IBlobStore>();
+        for (var mover = 0; mover < Movers; mover++)
+        {
+            stores.Add(await CreateOtherStoreAsync());
+        }
+
+        var failures = await Task.WhenAll(stores.Select(store =>
+            CaptureExceptionAsync(Task.Run(() => store.MoveAsync(TestPath("upload/data"), TestPath("blob/data"))))));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(failures, Has.Some.Null, "one move succeeds");
+            Assert.That(failures.Where(f => f is not null), Has.All.InstanceOf<StorePathNotFoundException>(), "the others find the source gone");
+            Assert.That(await ReadBytesAsync(TestPath("blob/data")), Is.EqualTo(bytes));
+            Assert.That(await Store.GetInfoAsync(TestPath("upload/data")), Is.Null, "the source is gone");
+        }
+    }
+
+    [Test]
     public async Task Moving_onto_an_object_with_the_same_content_keeps_it_and_removes_the_source()
     {
         var bytes = GeneratedStream.Bytes(1000, seed: 52);

@@ -25,6 +25,11 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
     // are below it.
     internal const int SavedHashStateMinimum = 1024 * 1024;
 
+    // A request that finds its upload held by a completion looks again this many times, this far apart: a completion's
+    // remaining steps (a move, a link, a delete) take a few storage requests.
+    private const int Looks = 5;
+    private static readonly TimeSpan LookDelay = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Starts an upload and returns its id.</summary>
     public async Task<string> StartAsync(RepositoryName name, CancellationToken cancellationToken)
     {
@@ -67,10 +72,7 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
         }
         catch (StoreConflictException)
         {
-            // Refused although the upload ends where the chunk starts: another append to it is running, or one whose
-            // process was killed still holds it for a few seconds (S3). The client may send the chunk again.
-            var current = await GetOffsetAsync(name, id, cancellationToken).ConfigureAwait(false);
-            throw current == offset ? Busy(current) : OutOfOrder(current);
+            throw await RefusedChunkAsync(name, id, offset, cancellationToken).ConfigureAwait(false);
         }
 
         metrics.BytesReceived(length - offset);
@@ -97,11 +99,52 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
     /// Finishes an upload: verifies its bytes against <paramref name="expected"/>, stores the blob under its
     /// digest and links it into the repository. On a mismatch the upload is deleted and DIGEST_INVALID thrown.
     /// </summary>
+    /// <remarks>
+    /// Requests completing one upload at once (a client retrying a PUT whose first attempt still runs, two instances
+    /// behind a router) find its bytes sealed, moved or deleted by another. Such a request looks again: when the blob is
+    /// then linked in the repository it succeeds as the other did; when the upload is gone without it, BLOB_UPLOAD_UNKNOWN;
+    /// when a chunk still holds the upload, UNAVAILABLE (retry later).
+    /// </remarks>
     public async Task CompleteAsync(RepositoryName name, string id, Digest expected, CancellationToken cancellationToken)
     {
         using var activity = RegistryMetrics.Activities.StartActivity("CompleteUpload");
         activity?.SetTag("oci.repository", name.Value);
         activity?.SetTag("oci.digest", expected.ToString());
+        for (var attempt = 1; ; attempt++)
+        {
+            var lastAttempt = attempt == Looks;
+            try
+            {
+                await CommitAsync(name, id, expected, lastAttempt, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (IsValidId(id) &&
+                (e is StorePathNotFoundException or StoreConflictException || (e as OciRegistryException)?.Code == OciErrorCode.BlobUploadUnknown))
+            {
+                // Linked in this repository only: a digest alone proves no right to read a blob another repository holds.
+                if (await IsLinkedAsync(name, expected, cancellationToken).ConfigureAwait(false))
+                {
+                    await store.DeleteAsync(RegistryLayout.Upload(name, id), cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                if (e is OciRegistryException)
+                {
+                    throw;
+                }
+
+                if (lastAttempt)
+                {
+                    throw Busy(await GetOffsetAsync(name, id, cancellationToken).ConfigureAwait(false));
+                }
+            }
+
+            await Task.Delay(LookDelay, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CommitAsync(RepositoryName name, string id, Digest expected, bool lastAttempt, CancellationToken cancellationToken)
+    {
         var length = await GetOffsetAsync(name, id, cancellationToken).ConfigureAwait(false);
         var data = RegistryLayout.UploadData(name, id);
         var hash = expected.Algorithm == DigestAlgorithm.Sha256
@@ -114,6 +157,13 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
         else if (await store.GetInfoAsync(data, cancellationToken).ConfigureAwait(false) is null)
         {
             // Nothing was ever appended: an empty blob. (An existing object is a completion a crashed PUT left behind.)
+            // Unless bytes were counted, or the client names a digest of some: then another request completing this
+            // upload may just have moved them, and an empty object written now could be moved to that digest's address.
+            if (length != 0 || (!lastAttempt && expected != Digest.Compute([], expected.Algorithm)))
+            {
+                throw new StorePathNotFoundException(data);
+            }
+
             await store.AppendAsync(data, 0, Stream.Null, cancellationToken).ConfigureAwait(false);
             await store.CompleteAppendAsync(data, cancellationToken).ConfigureAwait(false);
         }
@@ -196,6 +246,31 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
     public static string FormatRange(long length) =>
         string.Create(CultureInfo.InvariantCulture, $"0-{Math.Max(0, length - 1)}");
 
+    /// <summary>
+    /// The answer to a chunk the store refused although the upload ended where it starts. Another append to the upload
+    /// is running, or one whose process was killed still holds it for a few seconds (S3): busy, the client may send the
+    /// chunk again. Or a PUT is completing the upload, which takes moments: looked at again, the upload is then gone
+    /// (BLOB_UPLOAD_UNKNOWN), or has grown (the range it holds).
+    /// </summary>
+    private async Task<OciRegistryException> RefusedChunkAsync(RepositoryName name, string id, long offset, CancellationToken cancellationToken)
+    {
+        for (var look = 1; ; look++)
+        {
+            var current = await GetOffsetAsync(name, id, cancellationToken).ConfigureAwait(false);
+            if (current != offset)
+            {
+                return OutOfOrder(current);
+            }
+
+            if (look == Looks)
+            {
+                return Busy(current);
+            }
+
+            await Task.Delay(LookDelay, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The running hash after <paramref name="offset"/> bytes: from this instance's cache, else from storage.</summary>
     private async Task<ResumableSha256?> FindHashAsync(RepositoryName name, string id, long offset, CancellationToken cancellationToken)
     {
@@ -216,6 +291,10 @@ internal sealed class UploadService(IBlobStore store, LinkFiles links, UploadHas
             return null;
         }
     }
+
+    private async Task<bool> IsLinkedAsync(RepositoryName name, Digest digest, CancellationToken cancellationToken) =>
+        await links.ExistsAsync(RegistryLayout.LayerLink(name, digest), cancellationToken).ConfigureAwait(false) &&
+        await store.GetInfoAsync(RegistryLayout.BlobData(digest), cancellationToken).ConfigureAwait(false) is not null;
 
     private static bool IsValidId(string id) => Guid.TryParseExact(id, "D", out _);
 
