@@ -19,8 +19,9 @@ public sealed class OciRegistryOptions
 
     /// <summary>
     /// Serve pulls only: every push, delete and upload request answers 405 <c>UNSUPPORTED</c> saying the registry is
-    /// read-only. Read on every request, so a configuration reload (an edited <c>appsettings.json</c>) switches it
-    /// without a restart.
+    /// read-only. Garbage collection deletes nothing meanwhile: background rounds are skipped, and an explicit
+    /// collection runs only as a dry run. Read on every request, so a configuration reload (an edited
+    /// <c>appsettings.json</c>) switches it without a restart.
     /// </summary>
     public bool ReadOnly { get; set; }
 

@@ -19,7 +19,7 @@ public sealed class GarbageCollectionResult
     /// <summary>Nothing was written: the run only reported.</summary>
     public bool DryRun { get; }
 
-    /// <summary>The run did not happen because another collector holds the lease.</summary>
+    /// <summary>The run did not happen: another collector holds the lease, or the registry is read-only (and this is no dry run).</summary>
     public bool Skipped => SkipReason is not null;
 
     /// <summary>Why the run was skipped, or <c>null</c>.</summary>

@@ -9,9 +9,10 @@ namespace OciRegistry.GarbageCollection;
 
 /// <summary>
 /// Runs collections: takes the lease (except in a dry run, which writes nothing), fixes the mark time on the storage
-/// service's clock, and hands over to <see cref="GarbageCollectionRun"/>.
+/// service's clock, and hands over to <see cref="GarbageCollectionRun"/>. A registry in read-only mode deletes nothing:
+/// only dry runs run then.
 /// </summary>
-internal sealed partial class GarbageCollector(IBlobStore store, LinkFiles links, IOptions<OciRegistryOptions> options, TimeProvider time,
+internal sealed partial class GarbageCollector(IBlobStore store, LinkFiles links, IOptionsMonitor<OciRegistryOptions> options, TimeProvider time,
     ILogger<GarbageCollector> logger, RegistryMetrics? metrics = null) : IGarbageCollector
 {
     // Concurrent storage requests: what keeps a run short on object stores, where each request waits on the network.
@@ -35,7 +36,14 @@ internal sealed partial class GarbageCollector(IBlobStore store, LinkFiles links
 
     private async Task<GarbageCollectionResult> CollectOnceAsync(GarbageCollectionRequest request, CancellationToken cancellationToken)
     {
-        var settings = options.Value.GarbageCollection;
+        var current = options.CurrentValue;
+        if (current.ReadOnly && !request.DryRun)
+        {
+            LogSkippedReadOnly(logger);
+            return new GarbageCollectionResult(false, "the registry is read-only (OciRegistry:ReadOnly); only a dry run runs", time.GetUtcNow(), TimeSpan.Zero, 0, 0, [], []);
+        }
+
+        var settings = current.GarbageCollection;
         using var activity = RegistryMetrics.Activities.StartActivity("GarbageCollect");
         activity?.SetTag("oci.gc.dry_run", request.DryRun);
         LogStarted(logger, request.DryRun, request.DeleteUntagged ?? settings.DeleteUntagged);
@@ -80,4 +88,7 @@ internal sealed partial class GarbageCollector(IBlobStore store, LinkFiles links
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Garbage collection skipped: lease held by {Holder}")]
     private static partial void LogSkipped(ILogger logger, string holder);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Garbage collection skipped: the registry is read-only")]
+    private static partial void LogSkippedReadOnly(ILogger logger);
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -35,15 +36,20 @@ public sealed class CollectedRegistry : IAsyncDisposable
 
     public string Root => ((FileSystemBlobStore)Store).RootDirectory;
 
-    /// <summary>Starts a registry whose collections have no grace period and no settle delay, then <paramref name="configure"/>.</summary>
-    public static async Task<CollectedRegistry> StartAsync(Action<GarbageCollectionOptions>? configure = null)
+    /// <summary>
+    /// Starts a registry whose collections have no grace period and no settle delay, then <paramref name="configure"/>;
+    /// bound to <paramref name="configuration"/> when given (settings a reload switches), with the application's own
+    /// <paramref name="configureServices"/> (a logger).
+    /// </summary>
+    public static async Task<CollectedRegistry> StartAsync(Action<GarbageCollectionOptions>? configure = null, IConfiguration? configuration = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var host = await RegistryHost.StartAsync(new FileSystemTarget(), options =>
         {
             options.GarbageCollection.GracePeriod = TimeSpan.Zero;
             options.GarbageCollection.SettleDelay = TimeSpan.Zero;
             configure?.Invoke(options.GarbageCollection);
-        });
+        }, configuration, configureServices);
         return new CollectedRegistry(host);
     }
 
@@ -52,7 +58,7 @@ public sealed class CollectedRegistry : IAsyncDisposable
 
     /// <summary>A collector with this registry's settings over another view of its storage (a <see cref="StoreSpy"/>).</summary>
     public IGarbageCollector CollectorOver(IBlobStore store) =>
-        new GarbageCollector(store, new LinkFiles(store), Services.GetRequiredService<IOptions<OciRegistryOptions>>(), TimeProvider.System,
+        new GarbageCollector(store, new LinkFiles(store), Services.GetRequiredService<IOptionsMonitor<OciRegistryOptions>>(), TimeProvider.System,
             NullLogger<GarbageCollector>.Instance);
 
     /// <summary>Links <paramref name="digest"/> into a repository directly in storage, as a request in flight would.</summary>
