@@ -18,8 +18,7 @@ if (!ServeCommand.TryParse(args, out var goRegistryConfigFile, out var configura
 
 var builder = WebApplication.CreateBuilder(ConfigurationFileWatch.WithoutDefaultWatcher(configurationArgs));
 ConfigurationFileWatch.PollJsonFiles(builder.Configuration, builder.Environment.ContentRootPath);
-builder.AddCloudFoundry();
-if (!builder.TryAddGoRegistryConfiguration(goRegistryConfigFile, out var goRegistryConfiguration))
+if (!builder.TryAddCloudFoundry() || !builder.TryAddGoRegistryConfiguration(goRegistryConfigFile, out var goRegistryConfiguration))
 {
     return 1;
 }
@@ -29,13 +28,21 @@ HostListenAddress.Configure(builder);
 // Kestrel takes its buffer pool from the services: larger blocks mean fewer, larger socket reads and writes (blob bytes).
 builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
 
-builder.Services
-    .AddOciRegistry(builder.Configuration.GetSection("OciRegistry"))
-    .AddStorageDriverFromConfiguration(builder.Configuration.GetSection("OciRegistry:Storage"));
+if (!builder.Services.AddOciRegistry(builder.Configuration.GetSection("OciRegistry"))
+        .TryAddStorageDriverFromConfiguration(builder.Configuration.GetSection("OciRegistry:Storage")))
+{
+    return 1;
+}
+
 builder.AddHealthEndpoints();
 builder.AddTelemetry();
 
 var app = builder.Build();
+if (!app.TryValidateConfiguration())
+{
+    return 1;
+}
+
 app.LogGoRegistryConfiguration(goRegistryConfiguration);
 app.UseGoRegistryHttpSettings();
 app.MapHealthEndpoints();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OciRegistry.GarbageCollection;
 using OciRegistry.Host.CloudFoundry;
 using OciRegistry.Host.GoRegistryConfiguration;
+using OciRegistry.Host.Hosting;
 
 namespace OciRegistry.Host.Commands;
 
@@ -54,18 +55,26 @@ internal static class GarbageCollectCommand
 
     private static async Task<int> CollectAsync(bool dryRun, bool deleteUntagged, string? configFile, string[] configurationArgs, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateBuilder(configurationArgs).AddCloudFoundry();
-        if (!builder.TryAddGoRegistryConfiguration(configFile, out var goRegistryConfiguration))
+        var builder = WebApplication.CreateBuilder(configurationArgs);
+        if (!builder.TryAddCloudFoundry() || !builder.TryAddGoRegistryConfiguration(configFile, out var goRegistryConfiguration))
         {
             return 1;
         }
 
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("OciRegistry.GarbageCollection", LogLevel.Warning);
-        builder.Services
-            .AddOciRegistry(builder.Configuration.GetSection("OciRegistry"))
-            .AddStorageDriverFromConfiguration(builder.Configuration.GetSection("OciRegistry:Storage"));
+        if (!builder.Services.AddOciRegistry(builder.Configuration.GetSection("OciRegistry"))
+                .TryAddStorageDriverFromConfiguration(builder.Configuration.GetSection("OciRegistry:Storage")))
+        {
+            return 1;
+        }
+
         await using var app = builder.Build();
+        if (!app.TryValidateConfiguration())
+        {
+            return 1;
+        }
+
         app.LogGoRegistryConfiguration(goRegistryConfiguration);
 
         var verb = dryRun ? "would delete" : "deleted";
@@ -79,7 +88,7 @@ internal static class GarbageCollectCommand
                 Progress = new ConsoleProgress(deletion => Console.WriteLine($"{verb} {deletion}")),
             }, cancellationToken);
         }
-        catch (OptionsValidationException invalid)
+        catch (Exception invalid) when (StartupConfigurationCheck.IsConfigurationError(invalid))
         {
             await Console.Error.WriteLineAsync($"garbage-collect: {invalid.Message}");
             return 1;
