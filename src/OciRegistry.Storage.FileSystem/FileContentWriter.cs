@@ -16,7 +16,7 @@ internal sealed class FileContentWriter
     // Cached writes fill 64 KiB: a request body yields a few KiB per read, one system call each if written as it comes,
     // and the kernel sizes page-cache folios by the write: 4 KiB writes cost more CPU per byte, writes of 256 KiB or
     // 1 MiB several times more again on this project's VMs (large folios from memory the host must first back; see
-    // README, Benchmarks).
+    // README, Performance).
     private const int CachedBufferSize = 64 * 1024;
 
     // Direct writes touch no page cache, and a device takes larger writes faster: 256 MiB took 0.33 s in 64 KiB
