@@ -26,7 +26,9 @@ go_registry=/usr/bin/docker-registry
 rounds=3
 load_seconds=10
 warm_up_seconds=2
-warm_up_images=30
+# Enough for our host's compiled code to settle: counted with DOTNET_JitDisasmSummary, a fresh host still compiles
+# methods again (tiered compilation) through its first ~150 skopeo pushes and costs about twice the CPU per image meanwhile.
+warm_up_images=200
 image_count=200
 push_mib=256
 get_mib=256

@@ -180,7 +180,8 @@ run_ab() {
 # warm_up BASE: pushes the fixture and $warm_up_images images of their own (no layer shared with the measured
 # ones, or skopeo would mount instead of upload), then loads both read paths briefly: the code paths are
 # compiled and caches filled before anything is timed, for both registries alike. .NET compiles a method
-# again, optimised, after 30 calls; a registry that runs for days has long done so.
+# again, optimised, once it has been called 30 times and no new method was compiled for 100 ms: on a host that
+# keeps meeting new code that takes ~150 pushes (see warm_up_images); a registry that runs for days has long done so.
 warm_up() {
   push_fixture "$1" || return 1
   skopeo_push "${1#http://}" warm "$warm_up_images" || return 1
