@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Side-by-side benchmarks: OciRegistry.Host against the Go registry (CNCF distribution 2.8, Debian package
-# docker-registry), both on loopback with filesystem storage in fresh temporary folders, same disk, same
-# clients, in one run. Prints a markdown table: each side's median over the rounds, the median of the rounds'
-# ratios, the target; then each side's CPU time per unit of work.
+# docker-registry), both on loopback with storage of the same kind, fresh for each (filesystem: temporary folders
+# on the same disk; or object storage in a local emulator), same clients, in one run. Prints a markdown table:
+# each side's median over the rounds, the median of the rounds' ratios, the target; then each side's CPU time
+# per unit of work.
 #
 # Usage:
 #   benchmarks/run.sh                 3 rounds of every workload (5 to 7 minutes a round on 2 busy cores)
 #   benchmarks/run.sh --quick         1 round, smaller blobs, 3 s load tests, 20 images: for iteration
+#   benchmarks/run.sh --storage s3    both registries on S3: OpenStack Swift's S3 API on loopback
 #   Options: --rounds N   --only push,chunked,get,manifest,head,skopeo,rss   --seconds N (load test length)
 #            --images N   --no-build   --keep (keep the temporary folder)
+#            --storage filesystem|s3|azure  the storage driver (filesystem by default). s3: Swift with s3api
+#                        (eng/services/s3-swift.sh), azure: Azurite (eng/services/azurite.sh), each started
+#                        unless it already answers and then stopped at the end; every registry gets a new
+#                        bucket or container each round, deleted after it; blob GETs are served by the
+#                        registries (redirects off). The Go registry does not run on azure (Debian's build
+#                        has no azure driver): the table shows "-" for it.
 #            --output FILE  also writes the table to FILE and every round's figures to FILE.tsv
 #            --wrap-ours "CMD ARGS"  runs our host under CMD, for diagnosis (e.g. "eatmydata" to see what fsync
 #                        costs); RSS figures then belong to CMD's process unless CMD execs the host, as eatmydata does
@@ -16,7 +24,8 @@
 # Every round starts both registries afresh (new ports, empty storage), warms both up the same way, then runs
 # each workload against both, alternating which goes first from round to round. Every load is bounded: wrk
 # and ab by time and count, every curl and skopeo by a timeout. Nothing here asserts a time; it reports.
-# Installs what it uses from Debian when missing (wrk, apache2-utils for ab, skopeo, umoci, docker-registry).
+# Installs what it uses from Debian when missing (wrk, apache2-utils for ab, skopeo, umoci, docker-registry;
+# jq for s3, openssl for azure; the emulators' scripts install Swift and Azurite).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,6 +51,7 @@ build=true
 keep=false
 output=""
 ours_wrapper=()
+storage_kind=filesystem
 
 usage() {
   sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
@@ -61,6 +71,7 @@ while [[ $# -gt 0 ]]; do
     --keep) keep=true ;;
     --output) output="$2"; shift ;;
     --wrap-ours) read -r -a ours_wrapper <<<"$2"; shift ;;
+    --storage) storage_kind="$2"; shift ;;
     -h | --help) usage; exit 0 ;;
     *) echo "benchmarks: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -72,6 +83,10 @@ for name in "${selected[@]}"; do
     exit 2
   fi
 done
+if [[ " filesystem s3 azure " != *" $storage_kind "* ]]; then
+  echo "benchmarks: unknown storage '$storage_kind' (one of: filesystem s3 azure)" >&2
+  exit 2
+fi
 if ! [[ "$rounds" =~ ^[1-9][0-9]*$ && "$load_seconds" =~ ^[1-9][0-9]*$ && "$image_count" =~ ^[1-9][0-9]*$ ]]; then
   echo "benchmarks: --rounds, --seconds and --images take a positive whole number" >&2
   exit 2
@@ -94,6 +109,8 @@ install_tools() {
   command -v skopeo >/dev/null || missing+=(skopeo)
   command -v umoci >/dev/null || missing+=(umoci)
   command -v curl >/dev/null || missing+=(curl)
+  [[ "$storage_kind" != s3 ]] || command -v jq >/dev/null || missing+=(jq)
+  [[ "$storage_kind" != azure ]] || command -v openssl >/dev/null || missing+=(openssl)
   [[ -x "$go_registry" ]] || missing+=(docker-registry)
   [[ ${#missing[@]} -eq 0 ]] && return 0
   local sudo=()
@@ -111,6 +128,9 @@ cleanup() {
   for pid in "${started_pids[@]}"; do
     stop_pid "$pid"
   done
+  discard_object_storage ours
+  discard_object_storage go
+  stop_storage_service
   if [[ -n "$work_dir" ]]; then
     if $keep; then say "kept $work_dir"; else rm -rf "$work_dir"; fi
   fi
@@ -131,6 +151,8 @@ data_dir="$work_dir/data"
 results="$work_dir/results.tsv"
 mkdir -p "$data_dir" "$work_dir/storage" "$work_dir/logs"
 : >"$results"
+start_storage_service
+[[ -z "$go_unsupported" ]] || say "the Go registry is not run on $storage_kind storage: $go_unsupported"
 
 say "making test data in $work_dir"
 selected_has push && make_blob_file "$push_mib"
@@ -166,9 +188,13 @@ started_at="$(date -u '+%Y-%m-%d %H:%M UTC')"
 for ((round = 1; round <= rounds; round++)); do
   say "round $round of $rounds (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   start_registry ours ours
-  start_registry go go
-  # Alternate who goes first, so drift in the machine's load does not favour one side.
-  if ((round % 2 == 1)); then order=(ours go); else order=(go ours); fi
+  if [[ -n "$go_unsupported" ]]; then
+    order=(ours)
+  else
+    start_registry go go
+    # Alternate who goes first, so drift in the machine's load does not favour one side.
+    if ((round % 2 == 1)); then order=(ours go); else order=(go ours); fi
+  fi
   for who in "${order[@]}"; do
     url_var="${who}_url"
     warm_up "${!url_var}"

@@ -9,9 +9,15 @@ record() {
   printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$results"
 }
 
-# figures KEY WHO: the recorded figures in round order, separated by " / ".
+# figures KEY WHO: the recorded figures in round order, separated by " / "; "-" when there are none (the Go
+# registry not run on this storage).
 figures() {
-  awk -F'\t' -v k="$1" -v w="$2" '$1 == k && $2 == w { printf "%s%s", sep, $4; sep = " / " } END { print "" }' "$results"
+  awk -F'\t' -v k="$1" -v w="$2" '$1 == k && $2 == w { printf "%s%s", sep, $4; sep = " / " } END { print (sep ? "" : "-") }' "$results"
+}
+
+# with_unit FIGURE UNIT: "FIGURE UNIT", or "-" alone when there is no figure.
+with_unit() {
+  if [[ "$1" == - ]]; then echo -; else echo "$1 $2"; fi
 }
 
 # middle: the median of the numbers on stdin, one a line; "fail" when one is "fail", "-" when there are none.
@@ -71,7 +77,7 @@ row() {
     fi
   fi
   is_number "$ratio" && ratio="$(awk -v r="$ratio" 'BEGIN { printf "%.2f×", r }')"
-  printf '| %s | %s %s | %s %s | %s | %s | %s | %s · %s |\n' "$label" "$ours" "$unit" "$go" "$unit" \
+  printf '| %s | %s | %s | %s | %s | %s | %s · %s |\n' "$label" "$(with_unit "$ours" "$unit")" "$(with_unit "$go" "$unit")" \
     "$ratio" "$target_text" "$met" "$(figures "$key" ours)" "$(figures "$key" go)"
 }
 
@@ -91,12 +97,23 @@ rss_growth_row() {
     "$small" "$large" "$ours_growth" "$go_growth" "$rss_growth_limit_mib" "$met"
 }
 
+# go_description: the Go registry's version, or why it did not run.
+go_description() {
+  if [[ -n "$go_unsupported" ]]; then
+    echo "the Go registry, not run on $storage_kind ($go_unsupported)"
+  else
+    "$go_registry" --version 2>/dev/null | awk '{ print $2, $3 }'
+  fi
+}
+
 print_report() {
   local cpu
   cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
   echo
-  echo "OciRegistry $(git -C "$repo_root" describe --always --dirty 2>/dev/null || echo '?') vs $("$go_registry" --version 2>/dev/null | awk '{ print $2, $3 }')," \
+  echo "OciRegistry $(git -C "$repo_root" describe --always --dirty 2>/dev/null || echo '?') vs $(go_description)," \
     "$started_at, $(nproc) cores ($cpu), $(uname -r), $rounds round(s), load average now $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  echo "Storage: $(storage_description)."
   echo
   echo "| workload | OciRegistry (median) | Go registry (median) | ratio (median of rounds) | target | met | rounds: ours · Go |"
   echo "|---|---|---|---|---|---|---|"
