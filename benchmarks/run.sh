@@ -203,6 +203,11 @@ for ((round = 1; round <= rounds; round++)); do
     for who in "${order[@]}"; do
       run_one "$key" "$who" "$round"
     done
+    if [[ "$key" == skopeo ]]; then
+      alone="$(skopeo_alone)" || alone=fail
+      record skopeo-alone client "$round" "$alone"
+      say "round $round  skopeo  alone (into a folder, no registry)  $alone"
+    fi
   done
   stop_registry ours
   stop_registry go

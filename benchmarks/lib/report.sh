@@ -97,6 +97,21 @@ rss_growth_row() {
     "$small" "$large" "$ours_growth" "$go_growth" "$rss_growth_limit_mib" "$met"
 }
 
+# skopeo_alone_line: the client's floor under the skopeo row (skopeo copying the same images into a folder),
+# and that floor as a share of the Go registry's time: no registry can bring the ratio below it.
+skopeo_alone_line() {
+  local alone go share="-"
+  alone="$(median skopeo-alone client)"
+  is_number "$alone" || return 0
+  go="$(median skopeo go)"
+  if is_number "$go"; then
+    share="$(awk -v a="$alone" -v g="$go" 'BEGIN { printf "%.2f×", a / g }')"
+  fi
+  echo
+  echo "skopeo alone, copying the same $image_count images into a local folder (no registry): $alone s median" \
+    "($(figures skopeo-alone client)), $share the Go registry's time."
+}
+
 # go_description: the Go registry's version, or why it did not run.
 go_description() {
   if [[ -n "$go_unsupported" ]]; then
@@ -131,6 +146,7 @@ print_report() {
     row "rss-$size" "peak RSS pushing a $size MiB blob (VmHWM)" MiB abs "$target"
   done
   rss_growth_row
+  skopeo_alone_line
   echo
   echo "Registry CPU time (user + system, /proc/PID/stat) over the timed part of each workload, per unit of work;"
   echo "less disturbed by the machine's other load than the speeds above. Lower is better."

@@ -251,6 +251,25 @@ workload_skopeo() {
     "$(per_unit "$(cat "$data_dir/client-before")" "$(cat "$data_dir/client-after")" 1000 "$image_count")"
 }
 
+# skopeo_alone: skopeo copies the same $image_count images into a local folder (its dir: transport), one after the
+# other: the client's own time with no registry at all, the floor under the skopeo workload's wall time. Prints
+# the wall time in seconds.
+skopeo_alone() {
+  local out="$data_dir/skopeo-alone" start i tag seconds
+  rm -rf "$out" && mkdir -p "$out"
+  start="$(date +%s.%N)"
+  for ((i = 0; i < image_count; i++)); do
+    printf -v tag 'img-%03d' "$i"
+    if ! timeout 120 skopeo copy --quiet "oci:$data_dir/images:$tag" "dir:$out/$tag" >/dev/null 2>"$data_dir/skopeo.err"; then
+      echo "benchmarks: skopeo copy of $tag to a folder failed: $(cat "$data_dir/skopeo.err")" >&2
+      return 1
+    fi
+  done
+  seconds="$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f\n", b - a }')"
+  rm -rf "$out"
+  echo "$seconds"
+}
+
 # Workload: peak resident set (VmHWM) of PID while pushing one blob of each of $rss_sizes_mib. Prints
 # "SIZE=MiB" words, plus rest=MiB: the high-water mark over a quiet second before the first push.
 workload_rss() {
