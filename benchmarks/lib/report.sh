@@ -138,7 +138,7 @@ print_report() {
   row manifest "small manifest GET by tag, 32 connections (wrk)" req/s min 10
   row head "blob HEAD, 32 connections (ab -i -k)" req/s min 10
   row skopeo "push of $image_count small images with skopeo (wall time)" s max 0.5
-  row rss-rest "RSS at rest before the pushes (VmHWM over 1 s)" MiB "" ""
+  row rss-rest "RSS at rest before the RSS pushes (VmHWM over 1 s, after the workloads run before them)" MiB "" ""
   local size target
   for size in "${rss_sizes_mib[@]}"; do
     target=""
