@@ -25,7 +25,7 @@
 # each workload against both, alternating which goes first from round to round. Every load is bounded: wrk
 # and ab by time and count, every curl and skopeo by a timeout. Nothing here asserts a time; it reports.
 # Installs what it uses from Debian when missing (wrk, apache2-utils for ab, skopeo, umoci, docker-registry;
-# jq for s3, openssl for azure; the emulators' scripts install Swift and Azurite).
+# python3-swiftclient for s3, openssl for azure; the emulators' scripts install Swift and Azurite).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -109,7 +109,7 @@ install_tools() {
   command -v skopeo >/dev/null || missing+=(skopeo)
   command -v umoci >/dev/null || missing+=(umoci)
   command -v curl >/dev/null || missing+=(curl)
-  [[ "$storage_kind" != s3 ]] || command -v jq >/dev/null || missing+=(jq)
+  [[ "$storage_kind" != s3 ]] || command -v swift >/dev/null || missing+=(python3-swiftclient)
   [[ "$storage_kind" != azure ]] || command -v openssl >/dev/null || missing+=(openssl)
   [[ -x "$go_registry" ]] || missing+=(docker-registry)
   [[ ${#missing[@]} -eq 0 ]] && return 0

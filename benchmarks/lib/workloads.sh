@@ -222,18 +222,30 @@ children_cpu_seconds() {
     printf "%.3f\n", total }' "$data_dir/times"
 }
 
-# skopeo_push TARGET KIND COUNT: skopeo copies images KIND-000 ... of the OCI layout one after the other, each
-# to its own repository KIND/KIND-NNN:v1 of the registry at TARGET (host:port).
-skopeo_push() {
-  local target="$1" kind="$2" count="$3" i tag
+# skopeo_copy_each KIND COUNT DESTINATION [SKOPEO_ARGS...]: skopeo copies images KIND-000 ... of the OCI layout one
+# after the other, each to DESTINATION with @TAG@ replaced by the image's tag.
+skopeo_copy_each() {
+  local kind="$1" count="$2" destination="$3" i tag to
+  shift 3
   for ((i = 0; i < count; i++)); do
     printf -v tag '%s-%03d' "$kind" "$i"
-    if ! timeout 120 skopeo copy --quiet --dest-tls-verify=false \
-      "oci:$data_dir/images:$tag" "docker://$target/$kind/$tag:v1" >/dev/null 2>"$data_dir/skopeo.err"; then
-      echo "benchmarks: skopeo copy of $tag to $target failed: $(cat "$data_dir/skopeo.err")" >&2
+    to="${destination//@TAG@/$tag}"
+    if ! timeout 120 skopeo copy --quiet "$@" "oci:$data_dir/images:$tag" "$to" >/dev/null 2>"$data_dir/skopeo.err"; then
+      echo "benchmarks: skopeo copy of $tag to $to failed: $(cat "$data_dir/skopeo.err")" >&2
       return 1
     fi
   done
+}
+
+# skopeo_push TARGET KIND COUNT: images KIND-000 ..., each to its own repository KIND/KIND-NNN:v1 of the registry
+# at TARGET (host:port).
+skopeo_push() {
+  skopeo_copy_each "$2" "$3" "docker://$1/$2/@TAG@:v1" --dest-tls-verify=false
+}
+
+# seconds_since START: the wall time since START (date +%s.%N), in seconds.
+seconds_since() {
+  awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f\n", b - a }'
 }
 
 # Workload: skopeo pushes the $image_count small images (one layer each, built by umoci). Prints the wall time
@@ -245,7 +257,7 @@ workload_skopeo() {
   children_cpu_seconds >"$data_dir/client-before"
   start="$(date +%s.%N)"
   skopeo_push "${1#http://}" img "$image_count" || return 1
-  seconds="$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f\n", b - a }')"
+  seconds="$(seconds_since "$start")"
   children_cpu_seconds >"$data_dir/client-after"
   echo "$seconds $(per_unit "$cpu_before" "$(cpu_seconds "$2")" 1000 "$image_count")" \
     "$(per_unit "$(cat "$data_dir/client-before")" "$(cat "$data_dir/client-after")" 1000 "$image_count")"
@@ -255,17 +267,11 @@ workload_skopeo() {
 # other: the client's own time with no registry at all, the floor under the skopeo workload's wall time. Prints
 # the wall time in seconds.
 skopeo_alone() {
-  local out="$data_dir/skopeo-alone" start i tag seconds
+  local out="$data_dir/skopeo-alone" start seconds
   rm -rf "$out" && mkdir -p "$out"
   start="$(date +%s.%N)"
-  for ((i = 0; i < image_count; i++)); do
-    printf -v tag 'img-%03d' "$i"
-    if ! timeout 120 skopeo copy --quiet "oci:$data_dir/images:$tag" "dir:$out/$tag" >/dev/null 2>"$data_dir/skopeo.err"; then
-      echo "benchmarks: skopeo copy of $tag to a folder failed: $(cat "$data_dir/skopeo.err")" >&2
-      return 1
-    fi
-  done
-  seconds="$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f\n", b - a }')"
+  skopeo_copy_each img "$image_count" "dir:$out/@TAG@" || return 1
+  seconds="$(seconds_since "$start")"
   rm -rf "$out"
   echo "$seconds"
 }
